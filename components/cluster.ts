@@ -1,0 +1,122 @@
+// The cluster component: validates the stack config, renders every host, and wires Directors, RealServers and Vips.
+import * as pulumi from "@pulumi/pulumi";
+import { requireValidCluster } from "../core/config/validate";
+import { ConfigError, formatIssue } from "../core/config/issues";
+import type { ClusterConfig } from "../core/config/schema";
+import { buildModel, ClusterModel } from "../core/model/cluster";
+import { renderCluster, HostState } from "../core/render/host-state";
+import { Director } from "./director";
+import { RealServer } from "./real-server";
+import { Vip } from "./vip";
+import { targetFor } from "./target";
+import { applyOrder } from "./host-inputs";
+
+export interface LvsClusterArgs {
+  /** The `pulumi-lvs:cluster` value. Leaves such as host addresses may be Outputs of other resources. */
+  config: pulumi.Input<unknown>;
+  /** Secret values by config key, for the references in the config (e.g. VRRP passwords). */
+  secrets?: Record<string, pulumi.Input<string>>;
+  /** Seconds a removed real server is kept at weight 0 before it is deleted. */
+  drainSeconds?: number;
+}
+
+interface Rendered {
+  config: ClusterConfig;
+  model: ClusterModel;
+  hosts: HostState[];
+}
+
+/** Renders the cluster; `warn` logs the config warnings (done once per deployment, not per apply). */
+function render(raw: unknown, secrets?: Record<string, string>, warn?: (message: string) => void): Rendered {
+  let result;
+  try {
+    result = requireValidCluster(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+  // Pulumi prefixes "warning:" itself; formatIssue's own prefix would print "warning: warning: …".
+  if (warn) for (const w of result.warnings) warn(formatIssue(w).replace(/^warning: /, ""));
+  const model = buildModel(result.config);
+  return { config: result.config, model, hosts: renderCluster(model, { secrets }) };
+}
+
+/** Names and roles must be known when resources are declared; only values (addresses, secrets) may be Outputs. */
+function structureOf(raw: unknown): { hosts: string[]; directors: { host: string; priority: number }[]; members: Set<string>; services: string[] } {
+  const c = raw as { hosts?: { name?: unknown }[]; directors?: { host?: unknown; priority?: unknown }[]; services?: { name?: unknown; realServers?: { host?: unknown }[] }[] };
+  const plain = (v: unknown, what: string): string => {
+    if (typeof v !== "string") throw new pulumi.RunError(`pulumi-lvs:cluster: ${what} must be a plain string (not an Output): it names a resource`);
+    return v;
+  };
+  return {
+    hosts: (c.hosts ?? []).map((h) => plain(h.name, "hosts[].name")),
+    directors: (c.directors ?? []).map((d) => ({ host: plain(d.host, "directors[].host"), priority: typeof d.priority === "number" ? d.priority : 0 })),
+    members: new Set((c.services ?? []).flatMap((s) => (s.realServers ?? []).map((m) => plain(m.host, "services[].realServers[].host")))),
+    services: (c.services ?? []).map((s) => plain(s.name, "services[].name")),
+  };
+}
+
+export class LvsCluster extends pulumi.ComponentResource {
+  readonly directors: Director[] = [];
+  readonly realServers: RealServer[] = [];
+  readonly vips: Vip[] = [];
+  readonly directorHosts: string[];
+  readonly realServerHosts: string[];
+  readonly vipAddresses: pulumi.Output<string[]>;
+  readonly configHashes: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: LvsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pulumi-lvs:index:LvsCluster", name, {}, opts);
+    const rawOutput = pulumi.output(args.config as pulumi.Input<object>) as pulumi.Output<unknown>;
+    const structure = structureOf(pulumi.Output.isInstance(args.config) ? {} : args.config);
+    const warn = (message: string) => pulumi.log.warn(message, this);
+    const plainConfig = !pulumi.Output.isInstance(args.config);
+    if (plainConfig) render(args.config, undefined, warn); // fail fast, before any resource exists
+    const rendered = rawOutput.apply((raw) => render(raw, undefined, plainConfig ? undefined : warn));
+    const secretValues = pulumi.output(args.secrets ?? {});
+    const secretFiles = pulumi.secret(
+      pulumi.all([rawOutput, secretValues]).apply(([raw, secrets]) => {
+        const byHost: Record<string, Record<string, string>> = {};
+        for (const h of render(raw, secrets as Record<string, string>).hosts)
+          byHost[h.host] = Object.fromEntries(h.files.filter((f) => f.secretKeys.length > 0).map((f) => [f.path, f.content]));
+        return byHost;
+      }),
+    );
+    const stateOf = (host: string) => rendered.apply((r) => r.hosts.find((h) => h.host === host)!);
+    const targetOf = (host: string) => rendered.apply((r) => targetFor(r.config, r.config.hosts.find((h) => h.name === host)!));
+    const hostArgs = (host: string) => ({
+      host,
+      target: targetOf(host),
+      state: stateOf(host),
+      secretFiles: secretFiles.apply((all) => all[host] ?? {}),
+      drainSeconds: args.drainSeconds,
+    });
+
+    // Real servers first, then directors by ascending priority (the expected MASTER last); destroy runs in reverse.
+    const directorNames = new Set(structure.directors.map((d) => d.host));
+    let previous: Director | undefined;
+    for (const host of applyOrder(structure)) {
+      if (!directorNames.has(host)) {
+        this.realServers.push(new RealServer(`${name}-${host}`, hostArgs(host), { parent: this }));
+        continue;
+      }
+      const dependsOn: pulumi.Resource[] = [...this.realServers, ...(previous ? [previous] : [])];
+      previous = new Director(`${name}-${host}`, hostArgs(host), { parent: this, dependsOn });
+      this.directors.push(previous);
+    }
+    structure.services.forEach((service, i) => {
+      this.vips.push(new Vip(`${name}-${service}`, { service: rendered.apply((r) => r.model.services[i]) }, { parent: this }));
+    });
+
+    this.directorHosts = structure.directors.map((d) => d.host);
+    this.realServerHosts = structure.hosts.filter((h) => structure.members.has(h));
+    this.vipAddresses = rendered.apply((r) => [...new Set(r.model.services.map((s) => s.vip))]);
+    this.configHashes = rendered.apply((r) => Object.fromEntries(r.hosts.map((h) => [h.host, h.hash])));
+    this.registerOutputs({
+      directorHosts: this.directorHosts,
+      realServerHosts: this.realServerHosts,
+      vipAddresses: this.vipAddresses,
+      configHashes: this.configHashes,
+    });
+  }
+}

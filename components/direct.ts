@@ -1,0 +1,90 @@
+// Drives the HostConfig provider directly, as the Pulumi engine would, for environments without the Pulumi CLI
+// (the tests and the demo): create / diff+update / delete in the same order the components declare.
+import { requireValidCluster } from "../core/config/validate";
+import { buildModel } from "../core/model/cluster";
+import { renderCluster } from "../core/render/host-state";
+import { hostConfigProvider, HostConfigOutputs } from "./host-config-provider";
+import { applyOrder, hostConfigInputs } from "./host-inputs";
+
+export type DeploymentState = Record<string, HostConfigOutputs>;
+
+export interface DirectOptions {
+  /** Secret config values by key (VRRP passwords, SSH keys referenced with { secret: … }). */
+  secrets?: Record<string, string>;
+  drainSeconds?: number;
+  log?: (line: string) => void;
+}
+
+function structureOf(config: ReturnType<typeof requireValidCluster>["config"]) {
+  return {
+    hosts: config.hosts.map((h) => h.name),
+    directors: config.directors.map((d) => ({ host: d.host, priority: d.priority })),
+    members: new Set(config.services.flatMap((s) => s.realServers.map((m) => m.host))),
+  };
+}
+
+export async function configureSecrets(secrets: Record<string, string> = {}): Promise<void> {
+  await hostConfigProvider.configure({ config: { get: (k: string) => secrets[k], require: (k: string) => { if (!(k in secrets)) throw new Error(`missing config ${k}`); return secrets[k]; } } } as never);
+}
+
+/** Converges every host of the cluster; returns the new deployment state (the provider outputs per host). */
+export async function applyCluster(raw: unknown, previous: DeploymentState = {}, options: DirectOptions = {}): Promise<DeploymentState> {
+  const log = options.log ?? (() => undefined);
+  await configureSecrets(options.secrets);
+  const { config } = requireValidCluster(raw);
+  const hosts = renderCluster(buildModel(config), { secrets: options.secrets });
+  const order = applyOrder(structureOf(config));
+  const next: DeploymentState = {};
+  for (const name of order) {
+    const state = hosts.find((h) => h.host === name)!;
+    const secretFiles = Object.fromEntries(state.files.filter((f) => f.secretKeys.length > 0).map((f) => [f.path, f.content]));
+    const inputs = hostConfigInputs(config, state, secretFiles, options.drainSeconds ?? 5);
+    const old = previous[name];
+    if (!old) {
+      const created = await hostConfigProvider.create(inputs);
+      next[name] = created.outs!;
+      log(`${name}: created (${created.outs!.lastChanges.length} changes)`);
+      continue;
+    }
+    const diff = await hostConfigProvider.diff(name, old, inputs);
+    if (diff.replaces && diff.replaces.length > 0) {
+      await hostConfigProvider.delete(name, old);
+      next[name] = (await hostConfigProvider.create(inputs)).outs!;
+      log(`${name}: replaced`);
+    } else if (diff.changes === false) {
+      next[name] = old;
+      log(`${name}: unchanged`);
+    } else {
+      next[name] = (await hostConfigProvider.update(name, old, inputs)).outs!;
+      log(`${name}: updated (${next[name].lastChanges.join("; ") || "no host changes"})`);
+    }
+  }
+  for (const name of Object.keys(previous).reverse()) {
+    if (next[name]) continue;
+    await hostConfigProvider.delete(name, previous[name]);
+    log(`${name}: deleted`);
+  }
+  return next;
+}
+
+/** Deletes every host's managed state, directors first (the reverse of the apply order). */
+export async function destroyCluster(previous: DeploymentState, options: DirectOptions = {}): Promise<void> {
+  await configureSecrets(options.secrets);
+  const directors = Object.values(previous).filter((o) => o.state.roles.includes("director"));
+  const others = Object.values(previous).filter((o) => !o.state.roles.includes("director"));
+  const byPriority = (o: HostConfigOutputs) => Math.max(0, ...o.state.vrrp.map((v) => v.priority));
+  for (const o of [...directors.sort((a, b) => byPriority(b) - byPriority(a)), ...others]) {
+    await hostConfigProvider.delete(o.host, o);
+    options.log?.(`${o.host}: deleted`);
+  }
+}
+
+/** Reads every host and reports drift (what `pulumi refresh` would find). */
+export async function refreshCluster(previous: DeploymentState): Promise<Record<string, string[]>> {
+  const drift: Record<string, string[]> = {};
+  for (const [name, o] of Object.entries(previous)) {
+    const r = await hostConfigProvider.read(name, o);
+    drift[name] = (r.props as HostConfigOutputs).drift;
+  }
+  return drift;
+}

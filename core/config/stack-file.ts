@@ -1,0 +1,27 @@
+// Reads a Pulumi.<stack>.yaml: the cluster value and the other config keys its secret references point to.
+import { parse } from "yaml";
+import { CONFIG_KEY } from "./issues";
+
+export const NAMESPACE = "pulumi-lvs";
+
+export interface StackFile {
+  /** Raw `pulumi-lvs:cluster` value (not yet validated). */
+  cluster: unknown;
+  /** Every `pulumi-lvs:*` key by short name; secure values stay as `{ secure: "…" }`. */
+  values: Record<string, unknown>;
+}
+
+export function parseStackFile(text: string, source = "stack file"): StackFile {
+  const doc = parse(text) as { config?: Record<string, unknown> } | null;
+  const config = doc?.config ?? {};
+  if (!(CONFIG_KEY in config)) throw new Error(`${source}: no "${CONFIG_KEY}" key under "config:"`);
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key.startsWith(`${NAMESPACE}:`)) values[key.slice(NAMESPACE.length + 1)] = value;
+  }
+  return { cluster: config[CONFIG_KEY], values };
+}
+
+export function isSecureValue(value: unknown): value is { secure: string } {
+  return typeof value === "object" && value !== null && typeof (value as { secure?: unknown }).secure === "string";
+}

@@ -1,0 +1,271 @@
+// The complete desired state of each host: managed files plus the settings that must also hold right now.
+import { createHash } from "node:crypto";
+import type { ClusterModel, DirectorModel, HostModel, RealServerModel, Role, ServiceModel } from "../model/cluster";
+import { keepalivedView } from "./keepalived-view";
+import { MANAGED_MARKER, NAMES, PATHS } from "./paths";
+import { renderTemplate } from "./templates";
+
+export interface ManagedFile {
+  path: string;
+  content: string;
+  mode: string;
+  owner: string;
+  group: string;
+  /** Secret config keys whose values are in `content` (or stand as placeholders there). */
+  secretKeys: string[];
+  /** Values still to be discovered on hosts before this file can be written (see HostState.discover). */
+  pending: string[];
+}
+
+export interface Discovery {
+  /** `mac:<host>` or `interface:<host>`. */
+  id: string;
+  host: string;
+  what: "mac" | "interface";
+  /** Interface to read the MAC of (mac), or how the interface is found (interface). */
+  detail: string;
+  usedBy: string;
+}
+
+export interface FwmarkRule {
+  service: string;
+  fwmark: number;
+  vip: string;
+  protocol: "tcp" | "udp" | "sctp";
+  ports: number[];
+  /** Source MACs whose packets are left unmarked (peer directors); empty for a plain fwmark service. */
+  excludeMacs: string[];
+}
+
+export interface ServiceUnit {
+  name: string;
+  enable: boolean;
+  /** What to do when its files change: reload (keepalived) or restart (oneshot units re-run). */
+  onChange: "reload" | "restart";
+  /** Files that trigger onChange. */
+  files: string[];
+}
+
+export interface HostState {
+  host: string;
+  address: string;
+  sshAddress: string;
+  roles: Role[];
+  packages: string[];
+  users: { name: string; system: boolean }[];
+  modules: string[];
+  sysctls: Record<string, string>;
+  addresses: { interface: string; address: string }[];
+  fwmarkRules: FwmarkRule[];
+  services: ServiceUnit[];
+  files: ManagedFile[];
+  discover: Discovery[];
+  vrrp: { group: string; vrid: number; vridDerived: boolean; priority: number; state: string }[];
+  /** sha256 over every file path, mode and content: equal hashes mean nothing to write. */
+  hash: string;
+}
+
+export interface RenderOptions {
+  /** Secret values by config key; a missing key renders a placeholder (offline render). */
+  secrets?: Record<string, string | undefined>;
+  /** Values discovered on hosts: director MACs and real-server interfaces, by host name. */
+  discovered?: { macs?: Record<string, string>; interfaces?: Record<string, string> };
+}
+
+export function secretPlaceholder(key: string): string {
+  return `<secret pulumi-lvs:${key}>`;
+}
+
+export function discoverPlaceholder(id: string): string {
+  return `<discover ${id}>`;
+}
+
+function file(path: string, content: string, extra: Partial<ManagedFile> = {}): ManagedFile {
+  return { path, content, mode: "0644", owner: "root", group: "root", secretKeys: [], pending: [], ...extra };
+}
+
+function sortedSysctls(values: Record<string, string>) {
+  return Object.keys(values)
+    .sort()
+    .map((key) => ({ key, value: values[key] }));
+}
+
+const head = (model: ClusterModel, host: string) => ({ cluster: model.name, host });
+
+function protocolOf(service: ServiceModel): FwmarkRule["protocol"] {
+  return service.protocol.toLowerCase() as FwmarkRule["protocol"];
+}
+
+function nftRule(rule: FwmarkRule, macs: string[]): string {
+  const ports = rule.ports.length === 1 ? `${rule.ports[0]}` : `{ ${rule.ports.join(", ")} }`;
+  const exclude = macs.length === 0 ? "" : macs.length === 1 ? ` ether saddr != ${macs[0]}` : ` ether saddr != { ${macs.join(", ")} }`;
+  return `ip daddr ${rule.vip} ${rule.protocol} dport ${ports}${exclude} meta mark set ${rule.fwmark}`;
+}
+
+/** Directors need the mark rules; so does a co-located host, which is one. */
+function fwmarkRules(model: ClusterModel, director: DirectorModel): FwmarkRule[] {
+  const peers = model.directors.filter((d) => d.host !== director.host);
+  return model.services
+    .filter((s) => s.fwmark !== undefined)
+    .map((s) => ({
+      service: s.name,
+      fwmark: s.fwmark!,
+      vip: s.vip,
+      protocol: protocolOf(s),
+      ports: s.markPorts,
+      excludeMacs: s.colocated ? peers.map((p) => p.mac ?? discoverPlaceholder(`mac:${p.host}`)) : [],
+    }));
+}
+
+export function renderHost(model: ClusterModel, host: HostModel, options: RenderOptions = {}): HostState {
+  const director = model.directors.find((d) => d.host === host.name);
+  const realServer = model.realServers.find((r) => r.host === host.name);
+  const discoveredMacs = options.discovered?.macs ?? {};
+  const discoveredIfs = options.discovered?.interfaces ?? {};
+  const files: ManagedFile[] = [];
+  const packages = new Set<string>();
+  const modules = new Set<string>();
+  const sysctls: Record<string, string> = {};
+  const services: ServiceUnit[] = [];
+  const discover: Discovery[] = [];
+  const addresses: HostState["addresses"] = [];
+  const users: HostState["users"] = [];
+  let rules: FwmarkRule[] = [];
+
+  if (director) {
+    packages.add("keepalived").add("ipvsadm");
+    users.push({ name: NAMES.scriptUser, system: true });
+    modules.add("ip_vs");
+    for (const s of model.services) modules.add(`ip_vs_${s.scheduler}`);
+    sysctls["net.ipv4.vs.expire_nodest_conn"] = model.ipvs.expireNodestConn ? "1" : "0";
+    sysctls["net.ipv4.vs.expire_quiescent_template"] = model.ipvs.expireQuiescentTemplate ? "1" : "0";
+    sysctls["net.ipv4.vs.sloppy_tcp"] = model.ipvs.sloppyTcp ? "1" : "0";
+    if (model.services.some((s) => s.forwarding === "NAT")) sysctls["net.ipv4.ip_forward"] = "1";
+
+    const confFiles: string[] = [PATHS.keepalivedConf];
+    for (const group of model.groups) {
+      if (!group.auth) continue;
+      const key = group.auth.secret;
+      const value = options.secrets?.[key];
+      const path = PATHS.vrrpAuth(group.name);
+      confFiles.push(path);
+      files.push(
+        file(path, renderTemplate("vrrp-auth.conf", { ...head(model, host.name), password: value ?? secretPlaceholder(key) }), {
+          mode: "0600",
+          secretKeys: [key],
+        }),
+      );
+    }
+    files.unshift(file(PATHS.keepalivedConf, renderTemplate("keepalived.conf", keepalivedView(model, director))));
+    files.push(file(PATHS.modprobe, renderTemplate("modprobe.conf", { ...head(model, host.name), connTabBits: model.ipvs.connTabBits })));
+    services.push({ name: "keepalived.service", enable: true, onChange: "reload", files: confFiles });
+
+    rules = fwmarkRules(model, director);
+    for (const peer of model.directors) {
+      if (peer.host === director.host || peer.mac || !rules.some((r) => r.excludeMacs.length > 0)) continue;
+      const id = `mac:${peer.host}`;
+      discover.push({ id, host: peer.host, what: "mac", detail: peer.interface, usedBy: PATHS.fwmarkNft });
+    }
+  }
+
+  if (realServer) addRealServer(model, realServer, discoveredIfs, sysctls, modules, addresses, services, files, discover);
+
+  if (rules.length > 0) {
+    packages.add("nftables");
+    const resolved = rules.map((r) => ({
+      service: `${r.service} (fwmark ${r.fwmark})`,
+      rule: nftRule(r, r.excludeMacs.map((m) => resolveMac(m, discoveredMacs))),
+    }));
+    const pending = [...new Set(resolved.flatMap((r) => [...r.rule.matchAll(/<discover ([^>]+)>/g)].map((m) => m[1])))];
+    files.push(file(PATHS.fwmarkNft, renderTemplate("fwmark.nft", { ...head(model, host.name), table: NAMES.nftTable, rules: resolved }), { pending }));
+    files.push(file(PATHS.fwmarkUnit, renderTemplate("fwmark.service", { ...head(model, host.name), table: NAMES.nftTable, path: PATHS.fwmarkNft })));
+    services.push({ name: NAMES.fwmarkUnit, enable: true, onChange: "restart", files: [PATHS.fwmarkNft, PATHS.fwmarkUnit] });
+    rules = rules.map((r) => ({ ...r, excludeMacs: r.excludeMacs.map((m) => resolveMac(m, discoveredMacs)) }));
+  }
+
+  Object.assign(sysctls, host.sysctls);
+  if (Object.keys(sysctls).length > 0) {
+    files.push(file(PATHS.sysctl, renderTemplate("sysctl.conf", { ...head(model, host.name), sysctls: sortedSysctls(sysctls) })));
+  }
+  if (modules.size > 0) {
+    files.push(file(PATHS.modulesLoad, renderTemplate("modules-load.conf", { ...head(model, host.name), modules: [...modules] })));
+  }
+
+  const vrrp = director
+    ? model.groups.map((g) => {
+        const m = g.members.find((x) => x.host === director.host)!;
+        return { group: g.name, vrid: g.vrid, vridDerived: g.vridDerived, priority: m.priority, state: m.state };
+      })
+    : [];
+
+  const sortedFiles = files.sort((a, b) => a.path.localeCompare(b.path));
+  return {
+    host: host.name,
+    address: host.address,
+    sshAddress: host.sshAddress,
+    roles: host.roles,
+    packages: [...packages].sort(),
+    users,
+    modules: [...modules],
+    sysctls: Object.fromEntries(sortedSysctls(sysctls).map((s) => [s.key, s.value])),
+    addresses,
+    fwmarkRules: rules,
+    services,
+    files: sortedFiles,
+    discover,
+    vrrp,
+    hash: hashFiles(sortedFiles),
+  };
+}
+
+function resolveMac(value: string, discovered: Record<string, string>): string {
+  const m = /^<discover mac:(.+)>$/.exec(value);
+  return m && discovered[m[1]] ? discovered[m[1]].toLowerCase() : value;
+}
+
+function addRealServer(
+  model: ClusterModel,
+  rs: RealServerModel,
+  discoveredIfs: Record<string, string>,
+  sysctls: Record<string, string>,
+  modules: Set<string>,
+  addresses: HostState["addresses"],
+  services: ServiceUnit[],
+  files: ManagedFile[],
+  discover: Discovery[],
+): void {
+  if (rs.vips.length === 0) return;
+  const iface = rs.interface ?? discoveredIfs[rs.host];
+  // The kernel uses max(all, <iface>), so `all` alone is enough; the named interface documents intent.
+  for (const scope of ["all", ...(iface ? [iface] : [])]) {
+    sysctls[`net.ipv4.conf.${scope}.arp_ignore`] = "1";
+    sysctls[`net.ipv4.conf.${scope}.arp_announce`] = "2";
+  }
+  if (!iface) discover.push({ id: `interface:${rs.host}`, host: rs.host, what: "interface", detail: "route to the first director", usedBy: PATHS.sysctl });
+  if (rs.tunnel) {
+    modules.add("ipip");
+    sysctls["net.ipv4.conf.all.rp_filter"] = "0";
+    sysctls["net.ipv4.conf.tunl0.rp_filter"] = "0";
+  }
+  for (const vip of rs.vips) addresses.push({ interface: NAMES.vipDevice, address: `${vip}/32` });
+  files.push(
+    file(
+      PATHS.vipUnit,
+      renderTemplate("vip.service", { cluster: model.name, host: rs.host, device: NAMES.vipDevice, vips: rs.vips, vipList: rs.vips.join(" "), tunnel: rs.tunnel }),
+    ),
+  );
+  services.push({ name: NAMES.vipUnit, enable: true, onChange: "restart", files: [PATHS.vipUnit] });
+}
+
+export function hashFiles(files: ManagedFile[]): string {
+  const h = createHash("sha256");
+  // Secret files contribute their path only: a hash of a short password would be guessable.
+  for (const f of files) h.update(`${f.path}\0${f.mode}\0${f.owner}:${f.group}\0${f.secretKeys.length > 0 ? "<secret>" : f.content}\0`);
+  return h.digest("hex");
+}
+
+export function renderCluster(model: ClusterModel, options: RenderOptions = {}): HostState[] {
+  return model.hosts.filter((h) => h.roles.length > 0).map((h) => renderHost(model, h, options));
+}
+
+export { MANAGED_MARKER };

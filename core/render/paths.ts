@@ -1,0 +1,22 @@
+// Every path and name pulumi-lvs owns on a host; delete removes exactly these.
+export const PATHS = {
+  keepalivedConf: "/etc/keepalived/keepalived.conf",
+  vrrpAuth: (group: string) => `/etc/keepalived/pulumi-lvs-auth-${group}.conf`,
+  modulesLoad: "/etc/modules-load.d/pulumi-lvs.conf",
+  modprobe: "/etc/modprobe.d/pulumi-lvs.conf",
+  sysctl: "/etc/sysctl.d/90-pulumi-lvs.conf",
+  fwmarkNft: "/etc/pulumi-lvs/fwmark.nft",
+  fwmarkUnit: "/etc/systemd/system/pulumi-lvs-fwmark.service",
+  vipUnit: "/etc/systemd/system/pulumi-lvs-vip.service",
+} as const;
+
+export const NAMES = {
+  vipDevice: "lvs0",
+  nftTable: "pulumi_lvs",
+  fwmarkUnit: "pulumi-lvs-fwmark.service",
+  vipUnit: "pulumi-lvs-vip.service",
+  scriptUser: "keepalived_script",
+} as const;
+
+/** Marker every managed file carries in its first line. */
+export const MANAGED_MARKER = "Managed by pulumi-lvs";

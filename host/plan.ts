@@ -1,0 +1,31 @@
+// The converge plan of one host: steps in dependency order, each emitting only what differs.
+import type { HostState } from "../core/render/host-state";
+import type { HostFacts } from "./facts/host-facts";
+import { ensurePackages } from "./steps/packages";
+import { ensureUsers } from "./steps/users";
+import { ensureFiles } from "./steps/files";
+import { ensureModules } from "./steps/modules";
+import { ensureSysctls } from "./steps/sysctls";
+import { ensureUnits } from "./steps/units";
+import { StepResult } from "./steps/step";
+
+export interface Plan extends StepResult {
+  steps: { name: string; result: StepResult }[];
+}
+
+/** Packages before the files keepalived validates; modules before the net.ipv4.vs.* sysctls they create. */
+export function planHost(state: HostState, facts: HostFacts): Plan {
+  const steps = [
+    { name: "packages", result: ensurePackages(state, facts) },
+    { name: "users", result: ensureUsers(state, facts) },
+    { name: "files", result: ensureFiles(state, facts) },
+    { name: "modules", result: ensureModules(state, facts) },
+    { name: "sysctls", result: ensureSysctls(state, facts) },
+    { name: "units", result: ensureUnits(state, facts) },
+  ];
+  return {
+    steps,
+    commands: steps.flatMap((s) => s.result.commands),
+    changes: steps.flatMap((s) => s.result.changes),
+  };
+}

@@ -1,0 +1,81 @@
+// Delete: remove exactly what pulumi-lvs created and restore what it replaced; packages stay.
+import type { HostState } from "../core/render/host-state";
+import { NAMES, PATHS } from "../core/render/paths";
+import type { HostFacts } from "./facts/host-facts";
+import type { Baseline } from "./baseline";
+import { BACKUP_SUFFIX } from "./baseline";
+import { sh } from "./quote";
+import type { StepResult } from "./steps/step";
+
+export function planTeardown(state: HostState, facts: HostFacts, baseline: Baseline): StepResult {
+  const commands: string[] = [];
+  const changes: string[] = [];
+  for (const unit of [NAMES.vipUnit, NAMES.fwmarkUnit]) {
+    const live = facts.units[unit];
+    if (!live?.loaded || !state.services.some((s) => s.name === unit)) continue;
+    // ExecStop removes lvs0 / the nft table: exactly the objects the unit created.
+    commands.push(`systemctl disable --now --quiet ${sh(unit)} || true`);
+    changes.push(`stop and disable ${unit}`);
+  }
+  const ka = facts.units["keepalived.service"];
+  const ownsKeepalived = state.files.some((f) => f.path === PATHS.keepalivedConf);
+  if (ownsKeepalived && ka?.loaded) {
+    if (!baseline.keepalivedActive && ka.active === "active") commands.push("systemctl stop keepalived");
+    if (!baseline.keepalivedEnabled && ka.enabled === "enabled") commands.push("systemctl disable --quiet keepalived");
+    changes.push("return keepalived to its previous state");
+  }
+  for (const f of state.files) {
+    if (facts.files[f.path] === undefined && !baseline.foreignFiles.includes(f.path)) continue;
+    if (baseline.foreignFiles.includes(f.path)) {
+      commands.push(`if [ -e ${sh(f.path + BACKUP_SUFFIX)} ]; then mv -f ${sh(f.path + BACKUP_SUFFIX)} ${sh(f.path)}; fi`);
+      changes.push(`restore ${f.path}`);
+    } else {
+      commands.push(sh("rm", "-f", f.path));
+      changes.push(`remove ${f.path}`);
+    }
+  }
+  if (state.files.some((f) => f.path.startsWith("/etc/systemd/system/"))) commands.push("systemctl daemon-reload");
+  if (ownsKeepalived && baseline.keepalivedActive && ka?.active === "active") commands.push("systemctl reload keepalived || true");
+  for (const [key, value] of Object.entries(baseline.sysctls)) {
+    if (facts.sysctls[key] !== undefined && facts.sysctls[key] !== value) {
+      commands.push(`${sh("sysctl", "-q", "-w", `${key}=${value}`)} || true`);
+      changes.push(`restore ${key}=${value}`);
+    }
+  }
+  const added = state.modules.filter((m) => facts.modules.includes(m) && !baseline.modules.includes(m));
+  // Schedulers first, ip_vs last: modprobe -r refuses a module still in use.
+  for (const m of [...added].sort((a, b) => (a === "ip_vs" ? 1 : b === "ip_vs" ? -1 : 0))) {
+    commands.push(`${sh("modprobe", "-r", m)} 2>/dev/null || true`);
+    changes.push(`unload module ${m}`);
+  }
+  if (!baseline.scriptUser && facts.scriptUser && state.users.length > 0) {
+    commands.push(`${sh("userdel", NAMES.scriptUser)} || true`);
+    changes.push(`remove user ${NAMES.scriptUser}`);
+  }
+  return { commands, changes };
+}
+
+/** Before the first write: keep a copy of any managed path that holds somebody else's file. */
+export function backupForeignFiles(baseline: Baseline): string[] {
+  return baseline.foreignFiles.map((p) => `[ -e ${sh(p + BACKUP_SUFFIX)} ] || cp -a ${sh(p)} ${sh(p + BACKUP_SUFFIX)}`);
+}
+
+/**
+ * What `old` manages and `next` no longer does (files, units, sysctls, modules, the script user): the part of a
+ * host an update must take down. planTeardown over it returns those objects to the baseline and leaves the rest.
+ */
+export function removedState(old: HostState, next: HostState): HostState {
+  return {
+    ...old,
+    packages: [],
+    users: old.users.filter((u) => !next.users.some((n) => n.name === u.name)),
+    modules: old.modules.filter((m) => !next.modules.includes(m)),
+    sysctls: Object.fromEntries(Object.entries(old.sysctls).filter(([k]) => !(k in next.sysctls))),
+    addresses: [],
+    fwmarkRules: [],
+    services: old.services.filter((s) => !next.services.some((n) => n.name === s.name)),
+    files: old.files.filter((f) => !next.files.some((n) => n.path === f.path)),
+    discover: [],
+    vrrp: [],
+  };
+}

@@ -1,0 +1,201 @@
+// NOT in npm test yet: sub-tests cascade after a kill -9 (the VIP can stay on the killed master), pooled SSH
+// connections must be dropped after a power cut, and the sync-off case did not break as expected. Run by hand:
+// flock /tmp/pulumi-lvs-lab.lock node --test dist/test/e2e-unstable/failover.test.js
+// Scenario 2: failover under traffic from the client c1 — keepalived stopped, killed, and the VM powered off on the
+// MASTER; the old master's return with and without nopreempt; a long-lived TCP connection with and without sync.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { applyCluster, destroyCluster, DeploymentState } from "../../components/direct";
+import { closePool } from "../../host/ssh";
+import type { LabState } from "../../lab/state";
+import { startWeb, stopWeb } from "../../lab/web";
+import { ensureLab, labDown, labDrCluster, must, onHost, repoRoot } from "../support/lab-session";
+
+const VIP = "10.77.0.100";
+const REAL = ["r1", "r2", "r3"];
+
+interface Probe {
+  t: number;
+  ok: boolean;
+}
+
+/** Requests from c1 every ~100 ms for `seconds`; each line is "<epoch ms> <http code>". */
+function probeLoop(seconds: number): string {
+  return `end=$(( $(date +%s) + ${seconds} )); while [ "$(date +%s)" -lt "$end" ]; do t=$(date +%s%3N); c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 http://${VIP}/ || true); echo "$t $c"; sleep 0.1; done`;
+}
+
+function parseProbes(out: string): Probe[] {
+  return out
+    .trim()
+    .split("\n")
+    .map((l) => l.split(" "))
+    .filter((p) => p.length === 2)
+    .map(([t, c]) => ({ t: Number(t), ok: c === "200" }));
+}
+
+/**
+ * Failed requests, and the outage: the longest stretch from a failed request to the next success. (An isolated
+ * slow request under emulation must not be mistaken for the failover window.)
+ */
+function outage(probes: Probe[]): { failed: number; seconds: number } {
+  const failed = probes.filter((p) => !p.ok).length;
+  let longest = 0;
+  let start: number | undefined;
+  for (const p of probes) {
+    if (!p.ok && start === undefined) start = p.t;
+    if (p.ok && start !== undefined) {
+      longest = Math.max(longest, p.t - start);
+      start = undefined;
+    }
+  }
+  assert.equal(start, undefined, "the VIP never answered again");
+  return { failed, seconds: longest / 1000 };
+}
+
+/** Directors holding the VIP; a director that is down (or does not answer within 10 s) holds nothing. */
+async function holders(lab: LabState): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of ["d1", "d2"]) {
+    const r = await onHost(lab, d, "ip -o -4 addr show dev eth0", 10_000);
+    if (r.code === 0 && r.stdout.includes(`${VIP}/32`)) out.push(d);
+  }
+  return out;
+}
+
+async function waitForHolder(lab: LabState, want: string, seconds: number): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < seconds * 1000) {
+    const h = await holders(lab);
+    if (h.length === 1 && h[0] === want) return (Date.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`VIP holder never became ${want} within ${seconds} s (holders: ${(await holders(lab)).join(",") || "none"})`);
+}
+
+function lab_(args: string[]): void {
+  const r = spawnSync("bash", [path.join(repoRoot(), "lab", "lab.sh"), ...args], { stdio: "inherit", timeout: 10 * 60_000 });
+  if (r.status !== 0) throw new Error(`lab.sh ${args.join(" ")} failed (exit ${r.status})`);
+}
+
+/** Runs `trigger` two seconds into a probe window and measures what the client saw. */
+async function underTraffic(lab: LabState, seconds: number, trigger: () => Promise<void>): Promise<{ failed: number; seconds: number; total: number }> {
+  const probes = onHost(lab, "c1", probeLoop(seconds), (seconds + 60) * 1000);
+  await new Promise((r) => setTimeout(r, 2500));
+  await trigger();
+  const result = await probes;
+  const parsed = parseProbes(result.stdout);
+  assert.ok(parsed.length > 20, `too few probes from c1: ${result.stdout}${result.stderr}`);
+  // The failure is triggered 2.5 s in; the first ~2 s of probes show the VIP working before it.
+  const early = parsed.filter((p) => p.t - parsed[0].t < 2000);
+  assert.ok(early.filter((p) => p.ok).length >= Math.max(1, early.length - 1), `the VIP answered before the failure: ${JSON.stringify(early)}`);
+  return { ...outage(parsed), total: parsed.length };
+}
+
+describe("scenario 2: failover under traffic", { timeout: 40 * 60_000 }, () => {
+  let lab: LabState;
+  let booted = false;
+  let deployed: DeploymentState = {};
+  const log = (l: string) => console.log(`e2e failover: ${l}`);
+  const cluster = (extra: Record<string, unknown> = {}, vrrp: Record<string, unknown> = {}) => {
+    const c = labDrCluster(lab, { realServers: REAL.map((host) => ({ host })), extra });
+    (c.vrrp as Record<string, unknown>[])[0] = { ...(c.vrrp as Record<string, unknown>[])[0], ...vrrp };
+    return c;
+  };
+
+  before(async () => {
+    ({ lab, booted } = ensureLab());
+    startWeb(lab, REAL);
+    for (const r of REAL) await must(lab, r, "head -c 4000000 /dev/zero > /srv/lab-web/big.bin");
+    deployed = await applyCluster(cluster(), {});
+    await waitForHolder(lab, "d1", 30);
+  });
+
+  after(async () => {
+    try {
+      await destroyCluster(deployed);
+      stopWeb(lab, REAL);
+    } finally {
+      closePool();
+      if (booted && process.env.KEEP_LAB !== "1") labDown();
+    }
+  });
+
+  it("keepalived stopped on the MASTER: the backup answers within 3 s", async () => {
+    const r = await underTraffic(lab, 12, async () => void (await must(lab, "d1", "systemctl stop keepalived")));
+    log(`stop keepalived on d1: ${r.failed}/${r.total} requests failed, VIP answered again after ${r.seconds.toFixed(2)} s`);
+    assert.deepEqual(await holders(lab), ["d2"]);
+    assert.ok(r.seconds <= 3, `outage ${r.seconds} s > 3 s`);
+    await must(lab, "d1", "systemctl start keepalived");
+    const back = await waitForHolder(lab, "d1", 30);
+    log(`d1 back (preempt, default): took the VIP back after ${back.toFixed(1)} s`);
+  });
+
+  it("keepalived killed (SIGKILL, no goodbye advert) on the MASTER: the backup takes over after ~3 adverts", async () => {
+    const r = await underTraffic(lab, 14, async () => void (await must(lab, "d1", "systemctl kill --signal=KILL keepalived")));
+    log(`kill -9 keepalived on d1: ${r.failed}/${r.total} requests failed, VIP answered again after ${r.seconds.toFixed(2)} s`);
+    // A silent master is declared dead after 3 × advert_int + skew (≈ 3.6 s at priority 100): the 3 s target is
+    // for a clean stop; a crash is bounded by the VRRP timers plus the client's ARP update.
+    assert.ok(r.seconds <= 6, `outage ${r.seconds} s > 6 s`);
+    assert.deepEqual(await holders(lab), ["d2"]);
+    await must(lab, "d1", "systemctl reset-failed keepalived; systemctl start keepalived");
+    await waitForHolder(lab, "d1", 30);
+  });
+
+  it("MASTER VM powered off: the backup takes over; the rebooted master takes the VIP back (preempt)", async () => {
+    let r;
+    try {
+      r = await underTraffic(lab, 14, async () => lab_(["poweroff", "d1"]));
+      assert.deepEqual(await holders(lab), ["d2"]);
+    } catch (e) {
+      lab_(["start", "d1"]); // never leave the shared lab with a director down
+      throw e;
+    }
+    log(`power off d1: ${r.failed}/${r.total} requests failed, VIP answered again after ${r.seconds.toFixed(2)} s`);
+    assert.ok(r.seconds <= 6, `outage ${r.seconds} s > 6 s`);
+    const t0 = Date.now();
+    lab_(["start", "d1"]);
+    await waitForHolder(lab, "d1", 60);
+    log(`d1 powered on: holds the VIP again ${((Date.now() - t0) / 1000).toFixed(1)} s after power-on (boot included), nothing re-provisioned`);
+  });
+
+  it("with nopreempt the returning master leaves the VIP where it is", async () => {
+    deployed = await applyCluster(cluster({}, { nopreempt: true }), deployed);
+    await must(lab, "d1", "systemctl stop keepalived");
+    await waitForHolder(lab, "d2", 30);
+    await must(lab, "d1", "systemctl start keepalived");
+    await new Promise((r) => setTimeout(r, 8000));
+    assert.deepEqual(await holders(lab), ["d2"], "nopreempt: d1 (priority 150) must not take the VIP back");
+    log("nopreempt: d1 returned and d2 kept the VIP (8 s observed)");
+    // Back to the default layout for the next test: d1 master.
+    await must(lab, "d2", "systemctl restart keepalived");
+    await waitForHolder(lab, "d1", 30);
+    deployed = await applyCluster(cluster(), deployed);
+  });
+
+  async function slowDownloadAcrossFailover(): Promise<{ code: string; bytes: number }> {
+    const download = onHost(lab, "c1", `curl -s -o /dev/null --limit-rate 250k --max-time 40 -w '%{http_code} %{size_download}' http://${VIP}/big.bin; echo " exit=$?"`, 90_000);
+    await new Promise((r) => setTimeout(r, 4000));
+    await must(lab, "d1", "systemctl stop keepalived");
+    const out = (await download).stdout.trim();
+    await must(lab, "d1", "systemctl start keepalived");
+    await waitForHolder(lab, "d1", 30);
+    const [code, bytes] = out.split(" ");
+    return { code, bytes: Number(bytes) };
+  }
+
+  it("connection sync on: a long download through the VIP survives the failover; off: the same download breaks", async () => {
+    deployed = await applyCluster(cluster({ sync: { enabled: true } }), deployed);
+    await new Promise((r) => setTimeout(r, 3000));
+    const synced = await slowDownloadAcrossFailover();
+    log(`sync on: download across failover -> HTTP ${synced.code}, ${synced.bytes} of 4000000 bytes`);
+    assert.equal(synced.bytes, 4_000_000, "with sync the connection must survive the director failover");
+
+    deployed = await applyCluster(cluster({ sync: { enabled: false } }), deployed);
+    await new Promise((r) => setTimeout(r, 3000));
+    const unsynced = await slowDownloadAcrossFailover();
+    log(`sync off: download across failover -> HTTP ${unsynced.code}, ${unsynced.bytes} of 4000000 bytes`);
+    assert.ok(unsynced.bytes < 4_000_000, "without sync the backup has no connection entry and the download must break");
+  });
+});

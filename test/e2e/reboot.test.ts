@@ -1,0 +1,79 @@
+// Scenario 8: reboot a real server and a director; with no provisioning run, everything pulumi-lvs set is back
+// (VIP on lvs0, ARP sysctls, ip_vs, fwmark rules, keepalived) and traffic flows from the client.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { applyCluster, destroyCluster, DeploymentState } from "../../components/direct";
+import { closePool } from "../../host/ssh";
+import type { LabState } from "../../lab/state";
+import { startWeb, stopWeb } from "../../lab/web";
+import { ensureLab, labDown, labDrCluster, must, repoRoot } from "../support/lab-session";
+
+const VIP = "10.77.0.100";
+const REAL = ["r1", "r2", "r3"];
+
+async function answers(lab: LabState, n: number): Promise<Record<string, number>> {
+  const out = await must(lab, "c1", `for i in $(seq 1 ${n}); do curl -s --max-time 2 http://${VIP}/ || echo FAIL; done`);
+  const counts: Record<string, number> = {};
+  for (const line of out.trim().split("\n")) counts[line.trim()] = (counts[line.trim()] ?? 0) + 1;
+  return counts;
+}
+
+describe("scenario 8: reboot", { timeout: 30 * 60_000 }, () => {
+  let lab: LabState;
+  let booted = false;
+  let deployed: DeploymentState = {};
+  const log = (l: string) => console.log(`e2e reboot: ${l}`);
+
+  before(async () => {
+    ({ lab, booted } = ensureLab());
+    startWeb(lab, REAL);
+    // A fwmark service, so the directors also carry the nft mark rules that must come back at boot.
+    const cluster = labDrCluster(lab, { realServers: REAL.map((host) => ({ host })) });
+    const service = (cluster.services as Record<string, unknown>[])[0];
+    Object.assign(service, { fwmark: 10, scheduler: "rr" });
+    deployed = await applyCluster(cluster, {});
+  });
+
+  after(async () => {
+    try {
+      await destroyCluster(deployed);
+      stopWeb(lab, REAL);
+    } finally {
+      closePool();
+      if (booted && process.env.KEEP_LAB !== "1") labDown();
+    }
+  });
+
+  it("after rebooting r1 and d1, with no provisioning run, every setting is back and traffic flows", async () => {
+    const before = await answers(lab, 9);
+    assert.deepEqual(before, { r1: 3, r2: 3, r3: 3 }, "rr over three servers before the reboot");
+    const bootIds: Record<string, string> = {};
+    for (const h of ["r1", "d1"]) bootIds[h] = (await must(lab, h, "cat /proc/sys/kernel/random/boot_id")).trim();
+    closePool(); // the pooled connections die with the hosts
+    const t0 = Date.now();
+    for (const h of ["r1", "d1"]) await must(lab, h, "systemd-run --on-active=1 systemctl reboot");
+    await new Promise((r) => setTimeout(r, 8000));
+    const wait = spawnSync("bash", [path.join(repoRoot(), "lab", "lab.sh"), "wait", "r1", "d1"], { stdio: "inherit", timeout: 10 * 60_000 });
+    assert.equal(wait.status, 0, "r1 and d1 came back");
+    log(`r1 and d1 rebooted and ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    for (const h of ["r1", "d1"]) assert.notEqual((await must(lab, h, "cat /proc/sys/kernel/random/boot_id")).trim(), bootIds[h], `${h} really rebooted`);
+
+    // Real server: VIP on lvs0 and ARP sysctls, from the unit and sysctl.d.
+    assert.match(await must(lab, "r1", "ip -o -4 addr show dev lvs0"), /10\.77\.0\.100\/32/);
+    assert.equal((await must(lab, "r1", "sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce")).trim().split("\n").join(","), "1,2");
+    // Director: ip_vs (modules-load.d), the mark rules (pulumi-lvs-fwmark.service), keepalived with the FWM service.
+    assert.match(await must(lab, "d1", "cut -d' ' -f1 /proc/modules"), /^ip_vs$/m);
+    assert.match(await must(lab, "d1", "nft list table ip pulumi_lvs"), /ip daddr 10\.77\.0\.100 tcp dport 80 meta mark set 0x0000000a/);
+    assert.equal((await must(lab, "d1", "systemctl is-active keepalived")).trim(), "active");
+    assert.match(await must(lab, "d1", "ipvsadm -Ln"), /FWM\s+10 rr/);
+    assert.equal((await must(lab, "d1", "sysctl -n net.ipv4.vs.expire_nodest_conn")).trim(), "1");
+
+    startWeb(lab, ["r1"]); // the application itself is not pulumi-lvs's to restart
+    await new Promise((r) => setTimeout(r, 4000));
+    const afterReboot = await answers(lab, 9);
+    log(`requests from c1 after the reboot: ${JSON.stringify(afterReboot)}`);
+    assert.deepEqual(afterReboot, { r1: 3, r2: 3, r3: 3 });
+  });
+});

@@ -1,0 +1,177 @@
+// Scenario: a config change reaches IPVS by keepalived reload, not restart. While c1 holds a long-lived TCP
+// connection through the VIP (a deliberately slow HTTP download read by a python3 client with a 4 KiB receive
+// window), a weight changes and a real server is added. Only the directors' keepalived.conf changes, keepalived
+// keeps its MainPID, VRRP logs no state transition, and the held connection completes intact afterwards.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { applyCluster, destroyCluster, DeploymentState } from "../../components/direct";
+import { closePool } from "../../host/ssh";
+import type { LabState } from "../../lab/state";
+import { startWeb, stopWeb } from "../../lab/web";
+import { ensureLab, labDown, must, onHost } from "../support/lab-session";
+import {
+  assertBaseline,
+  CLIENT,
+  formatCounts,
+  ipvsDests,
+  labCluster,
+  requestsFromClient,
+  sleep,
+  snapshotAll,
+  waitFor,
+  waitForDataPath,
+} from "../support/data-path";
+
+const VIP = "10.77.0.100";
+const SERVICE = `-t ${VIP}:80`;
+const REAL = ["r1", "r2", "r3"];
+const BODY = 2_000_000;
+
+/** Reads /big.bin through the VIP at ~4 KiB/s until /tmp/e2e-fast appears, then at full speed; prints the outcome. */
+const CLIENT_PY = String.raw`
+import os, socket, sys, time
+vip = sys.argv[1]
+open("/tmp/e2e-client.pid", "w").write(str(os.getpid()))
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.settimeout(20)
+s.connect((vip, 80))
+print("local-port", s.getsockname()[1], flush=True)
+s.sendall(b"GET /big.bin HTTP/1.0\r\nHost: " + vip.encode() + b"\r\n\r\n")
+buf = b""; header = None; body = 0
+while True:
+    fast = os.path.exists("/tmp/e2e-fast")
+    try:
+        b = s.recv(65536 if fast else 1024)
+    except Exception as e:
+        print("error", repr(e), "after", body, flush=True); sys.exit(1)
+    if not b: break
+    if header is None:
+        buf += b
+        if b"\r\n\r\n" in buf:
+            header, rest = buf.split(b"\r\n\r\n", 1); body = len(rest)
+    else:
+        body += len(b)
+    with open("/tmp/e2e-progress.tmp", "w") as f: f.write(str(body))
+    os.replace("/tmp/e2e-progress.tmp", "/tmp/e2e-progress")
+    if not fast: time.sleep(0.25)
+print("status", header.split(b"\r\n")[0].decode() if header else "none", flush=True)
+print("body", body, flush=True)
+`;
+
+describe("e2e: reload, not restart, under a held connection", { timeout: 20 * 60_000 }, () => {
+  let lab: LabState;
+  let booted = false;
+  let deployed: DeploymentState = {};
+  let baseline = new Map<string, string>();
+  const log = (l: string) => console.log(`e2e: reload: ${l}`);
+  const applyLog: string[] = [];
+  const addr = (h: string) => `${lab.hosts[h].address}:80`;
+
+  before(async () => {
+    ({ lab, booted } = ensureLab());
+    baseline = await snapshotAll(lab, ["d1", "d2", ...REAL, CLIENT]);
+    startWeb(lab, REAL);
+    for (const r of REAL) await must(lab, r, `head -c ${BODY} /dev/zero > /srv/lab-web/big.bin`);
+    const t0 = Date.now();
+    deployed = await applyCluster(labCluster(lab, { vip: VIP, scheduler: "wrr", realServers: [{ host: "r1" }, { host: "r2" }] }), {}, { log });
+    await waitForDataPath(lab, { vip: VIP, service: SERVICE, dests: [addr("r1"), addr("r2")] });
+    log(`provisioned d1, d2 + r1, r2 in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  });
+
+  after(async () => {
+    try {
+      await onHost(lab, CLIENT, "p=$(cat /tmp/e2e-client.pid 2>/dev/null); [ -n \"$p\" ] && grep -qs e2e-client /proc/$p/cmdline && kill $p; rm -f /tmp/e2e-client.pid /tmp/e2e-client.py /tmp/e2e-progress /tmp/e2e-progress.tmp /tmp/e2e-fast");
+      await destroyCluster(deployed, { log });
+      deployed = {};
+      stopWeb(lab, REAL);
+      await assertBaseline(lab, baseline, log);
+      log("every host is back to its baseline");
+    } finally {
+      closePool();
+      if (booted && process.env.KEEP_LAB !== "1") labDown();
+    }
+  });
+
+  it("weight change + new real server: directors reload only, MainPID kept, no VRRP transition, the held connection survives", async () => {
+    const progress = async () => Number((await onHost(lab, CLIENT, "cat /tmp/e2e-progress 2>/dev/null || echo 0")).stdout.trim() || 0);
+    const pids: Record<string, string> = {};
+    const since: Record<string, string> = {};
+    for (const d of ["d1", "d2"]) {
+      pids[d] = (await must(lab, d, "systemctl show -p MainPID --value keepalived")).trim();
+      since[d] = (await must(lab, d, "date +%s")).trim();
+    }
+
+    // The held connection: started from c1, visible in d1's IPVS connection table as ESTABLISHED.
+    await must(lab, CLIENT, `rm -f /tmp/e2e-fast /tmp/e2e-progress /tmp/e2e-client.pid; cat > /tmp/e2e-client.py <<'EOF'\n${CLIENT_PY}\nEOF`);
+    const held = onHost(lab, CLIENT, `python3 /tmp/e2e-client.py ${VIP}`, 15 * 60_000);
+    await waitFor("the slow download to start", 30, async () => ((await progress()) > 0 ? true : undefined));
+    const conn = await waitFor("the held connection in d1's IPVS table", 20, async () => {
+      const line = (await must(lab, "d1", "ipvsadm -Lnc")).split("\n").find((l) => l.includes(`${lab.hosts[CLIENT].address}:`) && l.includes("ESTABLISHED"));
+      return line?.trim();
+    });
+    log(`held connection open: ${conn.value.replace(/\s+/g, " ")}`);
+
+    // The change: r1's weight 1 → 2, r3 added.
+    const t0 = Date.now();
+    const previous = deployed;
+    deployed = await applyCluster(
+      labCluster(lab, { vip: VIP, scheduler: "wrr", realServers: [{ host: "r1", weight: 2 }, { host: "r2" }, { host: "r3" }] }),
+      deployed,
+      { log: (l) => (applyLog.push(l), log(l)) },
+    );
+    const applySeconds = (Date.now() - t0) / 1000;
+    const atApply = await progress();
+    log(`apply took ${applySeconds.toFixed(1)} s; held connection had read ${atApply} bytes`);
+
+    // Which hosts changed: the directors (keepalived.conf + reload), r3 (created); r1 and r2 untouched.
+    for (const d of ["d1", "d2"]) {
+      const changes = deployed[d].lastChanges;
+      log(`${d} lastChanges: ${changes.join("; ")}`);
+      assert.deepEqual(changes, ["write /etc/keepalived/keepalived.conf", "reload keepalived.service"], `${d}: only keepalived.conf and a reload`);
+    }
+    for (const r of ["r1", "r2"]) {
+      assert.equal(deployed[r], previous[r], `${r}: the provider must not have touched it`);
+      assert.ok(applyLog.includes(`${r}: unchanged`), `${r} must be reported unchanged: ${applyLog.join(" | ")}`);
+    }
+    assert.ok(deployed.r3.lastChanges.length > 0 && applyLog.some((l) => l.startsWith("r3: created")), "r3 is created");
+    log(`r3 lastChanges: ${deployed.r3.lastChanges.join("; ")}`);
+
+    const table = await waitFor("d1's IPVS to show r1=2, r2=1, r3=1", 30, async () => {
+      const w = (await ipvsDests(lab, "d1", SERVICE)).map((d) => `${d.address}=${d.weight}`).sort().join(",");
+      return w === `${addr("r1")}=2,${addr("r2")}=1,${addr("r3")}=1` ? w : undefined;
+    });
+    log(`IPVS on d1 after reload: ${table.value}`);
+
+    for (const d of ["d1", "d2"]) {
+      const pid = (await must(lab, d, "systemctl show -p MainPID --value keepalived")).trim();
+      assert.equal(pid, pids[d], `${d}: keepalived was restarted (MainPID ${pids[d]} → ${pid})`);
+      const journal = await must(lab, d, `journalctl -u keepalived --since @${since[d]} --no-pager -o cat`);
+      const transitions = journal.split("\n").filter((l) => /Entering (MASTER|BACKUP|FAULT) STATE|Received higher prio|Priority zero/i.test(l));
+      const reloads = journal.split("\n").filter((l) => /reload/i.test(l));
+      log(`${d}: MainPID ${pid} unchanged; journal since apply: ${reloads.length} reload lines, ${transitions.length} VRRP transitions`);
+      assert.ok(reloads.length > 0, `${d}: the journal shows no reload:\n${journal}`);
+      assert.deepEqual(transitions, [], `${d}: VRRP state transitions since the apply:\n${journal}`);
+    }
+
+    // The held connection still flows after the reload …
+    const before = await progress();
+    await sleep(3000);
+    const later = await progress();
+    log(`held connection after the apply: ${before} → ${later} bytes in 3 s`);
+    assert.ok(later > before, "the held connection stalled after the reload");
+    // … and, let go at full speed, delivers the whole body.
+    await must(lab, CLIENT, "touch /tmp/e2e-fast");
+    const result = await held;
+    log(`held connection result: ${result.stdout.trim().replace(/\n/g, "; ")} (exit ${result.code})`);
+    assert.equal(result.code, 0, `the held connection failed: ${result.stdout}${result.stderr}`);
+    assert.match(result.stdout, /status HTTP\/1\.[01] 200/);
+    assert.match(result.stdout, new RegExp(`^body ${BODY}$`, "m"), "the whole body arrived over the held connection");
+
+    // New connections follow the new weights 2/1/1 (wrr is exact over whole cycles).
+    const r = await requestsFromClient(lab, `http://${VIP}/`, 40);
+    log(`after reload: 40 requests from c1: ${formatCounts(r.counts)} (expected r1=20 r2=10 r3=10 ±1), ${r.errors.length} errors`);
+    assert.deepEqual(r.errors, []);
+    for (const [h, want] of Object.entries({ r1: 20, r2: 10, r3: 10 })) assert.ok(Math.abs((r.counts[h] ?? 0) - want) <= 1, formatCounts(r.counts));
+  });
+});

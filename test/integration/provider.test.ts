@@ -1,0 +1,190 @@
+// Integration on the lab's real hosts, through the HostConfig provider: create → assert kernel and service state →
+// update → assert → idempotence → drift → delete → the hosts are back to their baseline. Then bad host input.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { execFileSync } from "node:child_process";
+import { applyCluster, destroyCluster, DeploymentState, refreshCluster } from "../../components/direct";
+import { hostConfigProvider } from "../../components/host-config-provider";
+import { hostConfigInputs } from "../../components/host-inputs";
+import { requireValidCluster } from "../../core/config/validate";
+import { buildModel } from "../../core/model/cluster";
+import { renderCluster } from "../../core/render/host-state";
+import { converge } from "../../host/converge";
+import { closePool, pooledTransport, SshTransport } from "../../host/ssh";
+import type { LabState } from "../../lab/state";
+import { ensureLab, labDown, labDrCluster, labSshTarget as sshTargetOf, must, onHost } from "../support/lab-session";
+
+const HOSTS = ["d1", "d2", "r1", "r2", "r3"];
+const MANAGED = [
+  "/etc/keepalived/keepalived.conf",
+  "/etc/modules-load.d/pulumi-lvs.conf",
+  "/etc/modprobe.d/pulumi-lvs.conf",
+  "/etc/sysctl.d/90-pulumi-lvs.conf",
+  "/etc/systemd/system/pulumi-lvs-vip.service",
+  "/etc/pulumi-lvs/fwmark.nft",
+];
+
+/** What delete must restore: managed paths, ARP sysctls, addresses, nft table, IPVS table, keepalived, modules. */
+async function snapshot(lab: LabState, host: string): Promise<string> {
+  return must(
+    lab,
+    host,
+    [
+      `for f in ${MANAGED.join(" ")}; do [ -e "$f" ] && sha256sum "$f"; done`,
+      "sysctl -e net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce net.ipv4.conf.eth0.arp_ignore net.ipv4.conf.eth0.arp_announce",
+      "ip -o -4 addr show | awk '{print $2, $4}'",
+      "ip -o link show lvs0 2>/dev/null | wc -l",
+      "nft list table ip pulumi_lvs 2>/dev/null | wc -l",
+      "cat /proc/net/ip_vs 2>/dev/null | tail -n +4",
+      "systemctl is-active keepalived 2>/dev/null; true",
+      // A package install may enable the unit; what matters is whether it is enabled, not the exact word.
+      "case $(systemctl is-enabled keepalived 2>/dev/null) in enabled) echo enabled;; *) echo not-enabled;; esac",
+      "grep -E '^ip_vs' /proc/modules | awk '{print $1}' | sort",
+      "getent passwd keepalived_script | cut -d: -f1",
+    ].join("; "),
+  );
+}
+
+async function ipvsTable(lab: LabState, host: string): Promise<string> {
+  return must(lab, host, "ipvsadm -Ln");
+}
+
+describe("provider on real hosts", { timeout: 40 * 60_000 }, () => {
+  let lab: LabState;
+  let booted = false;
+  let deployed: DeploymentState = {};
+  const baseline = new Map<string, string>();
+  const log = (line: string) => console.log(`integration: ${line}`);
+
+  before(async () => {
+    ({ lab, booted } = ensureLab());
+    for (const h of HOSTS) baseline.set(h, await snapshot(lab, h));
+  });
+
+  after(() => {
+    closePool();
+    if (booted && process.env.KEEP_LAB !== "1") labDown();
+  });
+
+  it("create: real servers get the VIP on lvs0 and ARP sysctls; directors run keepalived with the IPVS service", async () => {
+    const t0 = Date.now();
+    deployed = await applyCluster(labDrCluster(lab, { realServers: [{ host: "r1" }, { host: "r2" }] }), {}, { log });
+    log(`create took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    for (const r of ["r1", "r2"]) {
+      assert.match(await must(lab, r, "ip -o -4 addr show dev lvs0"), /inet 10\.77\.0\.100\/32/);
+      assert.equal((await must(lab, r, "sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce")).split("\n").slice(0, 2).join(","), "1,2");
+      assert.equal((await must(lab, r, "systemctl is-enabled pulumi-lvs-vip.service")).trim(), "enabled");
+      assert.match(await must(lab, r, "head -n 1 /etc/sysctl.d/90-pulumi-lvs.conf"), /Managed by pulumi-lvs/);
+    }
+    for (const d of ["d1", "d2"]) {
+      assert.equal((await must(lab, d, "systemctl is-active keepalived")).trim(), "active");
+      const table = await ipvsTable(lab, d);
+      assert.match(table, /TCP\s+10\.77\.0\.100:80 wrr/);
+      assert.match(table, /10\.77\.0\.21:80\s+Route\s+1/);
+      assert.match(table, /10\.77\.0\.22:80\s+Route\s+1/);
+      assert.match(await must(lab, d, "grep ip_vs /proc/modules | awk '{print $1}'"), /^ip_vs_wrr$/m);
+      assert.equal((await must(lab, d, "sysctl -n net.ipv4.vs.expire_nodest_conn")).trim(), "1");
+    }
+    // VRRP settles: exactly one director holds the VIP, and it is the higher-priority d1.
+    await new Promise((r) => setTimeout(r, 5000));
+    const holders = [];
+    for (const d of ["d1", "d2"]) if (/10\.77\.0\.100\//.test(await must(lab, d, "ip -o -4 addr show dev eth0"))) holders.push(d);
+    assert.deepEqual(holders, ["d1"]);
+  });
+
+  it("a second apply of the unchanged config issues zero state-changing commands", async () => {
+    const { config } = requireValidCluster(labDrCluster(lab, { realServers: [{ host: "r1" }, { host: "r2" }] }));
+    let total = 0;
+    for (const state of renderCluster(buildModel(config))) {
+      const inputs = hostConfigInputs(config, state);
+      assert.deepEqual(await hostConfigProvider.diff(state.host, deployed[state.host], inputs), { changes: false }, `${state.host}: diff must say no change`);
+      const transport = await pooledTransport(sshTargetOf(lab, state.host));
+      const result = await converge(transport, state);
+      assert.deepEqual(result.changes, [], `${state.host} still had changes: ${result.changes.join("; ")}`);
+      total += result.commandsRun;
+    }
+    log(`second apply: ${total} state-changing commands`);
+    assert.equal(total, 0);
+  });
+
+  it("update: a weight change and a new real server reach IPVS by reload; keepalived keeps its PID", async () => {
+    const pidBefore = (await must(lab, "d1", "systemctl show -p MainPID --value keepalived")).trim();
+    deployed = await applyCluster(labDrCluster(lab, { realServers: [{ host: "r1", weight: 3 }, { host: "r2" }, { host: "r3" }] }), deployed, { log });
+    await new Promise((r) => setTimeout(r, 2000));
+    const table = await ipvsTable(lab, "d1");
+    assert.match(table, /10\.77\.0\.21:80\s+Route\s+3/);
+    assert.match(table, /10\.77\.0\.23:80\s+Route\s+1/);
+    assert.match(await must(lab, "r3", "ip -o -4 addr show dev lvs0"), /10\.77\.0\.100\/32/);
+    assert.equal((await must(lab, "d1", "systemctl show -p MainPID --value keepalived")).trim(), pidBefore, "keepalived was restarted, not reloaded");
+  });
+
+  it("removing a real server drains it (weight 0) before removing it", async () => {
+    deployed = await applyCluster(labDrCluster(lab, { realServers: [{ host: "r1", weight: 3 }, { host: "r3" }] }), deployed, { log, drainSeconds: 2 });
+    assert.ok(deployed.d1.lastChanges.some((c) => c.startsWith("drain:")), `d1 changes: ${deployed.d1.lastChanges.join("; ")}`);
+    assert.doesNotMatch(await ipvsTable(lab, "d1"), /10\.77\.0\.22:80/);
+    assert.equal(await snapshot(lab, "r2"), baseline.get("r2"), "r2 left the cluster, so it is back to its baseline");
+  });
+
+  it("drift: a VIP removed by hand is reported by read and repaired by the next apply", async () => {
+    await must(lab, "r1", "ip addr del 10.77.0.100/32 dev lvs0");
+    const drift = await refreshCluster(deployed);
+    assert.ok(drift.r1.some((c) => /restart pulumi-lvs-vip\.service/.test(c)), `r1 drift: ${drift.r1.join("; ")}`);
+    assert.deepEqual(drift.r3, []);
+    const refreshed = { ...deployed, r1: { ...deployed.r1, hash: `drifted:${deployed.r1.hash}` } };
+    deployed = await applyCluster(labDrCluster(lab, { realServers: [{ host: "r1", weight: 3 }, { host: "r3" }] }), refreshed, { log });
+    assert.match(await must(lab, "r1", "ip -o -4 addr show dev lvs0"), /10\.77\.0\.100\/32/);
+  });
+
+  it("keepalived rejecting a config: the error shows its diagnostics; the old file and process stay", async () => {
+    const { config } = requireValidCluster(labDrCluster(lab, { realServers: [{ host: "r1", weight: 3 }, { host: "r3" }] }));
+    const d2 = renderCluster(buildModel(config)).find((h) => h.host === "d2")!;
+    const before = await must(lab, "d2", "sha256sum /etc/keepalived/keepalived.conf; systemctl show -p MainPID --value keepalived");
+    const broken = { ...d2, files: d2.files.map((f) => (f.path.endsWith("keepalived.conf") ? { ...f, content: f.content.replace("lvs_sched wrr", "lvs_sched nonsense") } : f)) };
+    const transport = await pooledTransport(sshTargetOf(lab, "d2"));
+    await assert.rejects(converge(transport, broken), (e: Error) => /keepalived rejected the new config/.test(e.message) && /nonsense/.test(e.message) && /d2/.test(e.message));
+    assert.equal(await must(lab, "d2", "sha256sum /etc/keepalived/keepalived.conf; systemctl show -p MainPID --value keepalived"), before);
+    assert.equal((await onHost(lab, "d2", "ls /etc/keepalived/*.pulumi-lvs-new 2>/dev/null")).stdout, "", "no staged file left behind");
+  });
+
+  it("delete: every host returns to its pre-provision baseline (packages aside)", async () => {
+    await destroyCluster(deployed, { log });
+    deployed = {};
+    for (const h of HOSTS) assert.equal(await snapshot(lab, h), baseline.get(h), `${h} differs from its baseline`);
+  });
+
+  describe("bad host input", () => {
+    it("unknown host key: refused, printing the presented fingerprint and how to pin it", async () => {
+      const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kh-")), "known_hosts");
+      fs.writeFileSync(empty, "");
+      await assert.rejects(SshTransport.open({ ...sshTargetOf(lab, "r1"), hostKeys: { knownHostsFile: empty } }), /unknown SSH host key for 10\.77\.0\.21:22: ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}.*pin it/s);
+    });
+
+    it("changed host key: refused as CHANGED", async () => {
+      const other = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kh-")), "known_hosts");
+      const wrongKey = execFileSync("sh", ["-c", `ssh-keygen -q -t ed25519 -N '' -f ${path.dirname(other)}/k && cut -d' ' -f1,2 ${path.dirname(other)}/k.pub`]).toString().trim();
+      fs.writeFileSync(other, `10.77.0.21 ${wrongKey}\n`);
+      await assert.rejects(SshTransport.open({ ...sshTargetOf(lab, "r1"), hostKeys: { knownHostsFile: other } }), /CHANGED/);
+    });
+
+    it("wrong client key: an authentication error, not retried", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "key-"));
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, "k")]);
+      const t0 = Date.now();
+      await assert.rejects(SshTransport.open({ ...sshTargetOf(lab, "r1"), privateKey: fs.readFileSync(path.join(dir, "k"), "utf8") }), /authentication as root failed/);
+      assert.ok(Date.now() - t0 < 15_000, "authentication failures are not retried");
+    });
+
+    it("sudo without NOPASSWD: fails fast with what to do", async () => {
+      const user = lab.hosts.r1.users.find((u) => u.sudo === "password");
+      assert.ok(user, "the lab has a user whose sudo needs a password");
+      await assert.rejects(SshTransport.open({ ...sshTargetOf(lab, "r1"), user: user.name }), /cannot run sudo without a password.*NOPASSWD/s);
+    });
+
+    it("unreachable host: a clear error after bounded retries", async () => {
+      await assert.rejects(SshTransport.open({ ...sshTargetOf(lab, "r1"), address: "10.77.0.99", connectTimeoutMs: 3000, retries: 1 }), /cannot connect to 10\.77\.0\.99:22/);
+    });
+  });
+});

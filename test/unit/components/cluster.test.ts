@@ -1,0 +1,109 @@
+// Component tests with strict Pulumi mocks: the resource graph, names, parents, secrets, and fail-fast validation.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackFile } from "../../../core/config/stack-file";
+
+const root = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+  return dir;
+})();
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+const registered: Registered[] = [];
+const ALLOWED = new Set([
+  "pulumi-lvs:index:LvsCluster",
+  "pulumi-lvs:index:Director",
+  "pulumi-lvs:index:RealServer",
+  "pulumi-lvs:index:Vip",
+  "pulumi-nodejs:dynamic/pulumi-lvs:HostConfig",
+]);
+
+before(() => {
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        if (!ALLOWED.has(args.type)) throw new Error(`unexpected resource type ${args.type}`);
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call(args) {
+        throw new Error(`unexpected call ${args.token}`);
+      },
+    },
+    "pulumi-lvs",
+    "test",
+    false,
+  );
+});
+
+function exampleCluster(file: string): unknown {
+  return parseStackFile(fs.readFileSync(path.join(root, "examples", file), "utf8")).cluster;
+}
+
+function settle<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply((v) => resolve(v)));
+}
+
+test("a DR cluster registers one component per director, real server and VIP, each with its host config", async () => {
+  const { LvsCluster } = await import("../../../components/cluster");
+  const lvs = new LvsCluster("web", { config: exampleCluster("Pulumi.dr.yaml") });
+  const hashes = await settle(lvs.configHashes);
+  await new Promise((r) => setTimeout(r, 50));
+  const names = (type: string) => registered.filter((r) => r.type === type).map((r) => r.name).sort();
+  assert.deepEqual(names("pulumi-lvs:index:Director"), ["web-d1", "web-d2"]);
+  assert.deepEqual(names("pulumi-lvs:index:RealServer"), ["web-r1", "web-r2", "web-r3"]);
+  assert.deepEqual(names("pulumi-lvs:index:Vip"), ["web-http"]);
+  assert.deepEqual(names("pulumi-nodejs:dynamic/pulumi-lvs:HostConfig"), ["web-d1-config", "web-d2-config", "web-r1-config", "web-r2-config", "web-r3-config"]);
+  assert.deepEqual(Object.keys(hashes).sort(), ["d1", "d2", "r1", "r2", "r3"]);
+  assert.deepEqual(lvs.directorHosts, ["d1", "d2"]);
+  assert.deepEqual(await settle(lvs.vipAddresses), ["10.77.0.100"]);
+
+  const d1 = registered.find((r) => r.name === "web-d1-config")!;
+  const files = d1.inputs.files as Record<string, string>;
+  assert.match(files["/etc/keepalived/keepalived.conf"], /virtual_server 10\.77\.0\.100 80 \{/);
+  assert.equal(typeof d1.inputs.__provider, "string", "the serialized provider travels in the inputs");
+  assert.ok((d1.inputs.__provider as string).includes("exports.handler"));
+  const target = d1.inputs.target as Record<string, unknown>;
+  assert.equal(target.address, "10.77.0.11");
+  assert.equal(JSON.stringify(d1.inputs).includes("BEGIN OPENSSH PRIVATE KEY"), false);
+});
+
+test("an invalid config fails before any resource is registered, listing every error by key", async () => {
+  const { LvsCluster } = await import("../../../components/cluster");
+  const bad = structuredClone(exampleCluster("Pulumi.dr.yaml")) as { vrrp: { virtualRouterId?: number }[]; services: { scheduler: string }[] };
+  bad.vrrp[0].virtualRouterId = 300;
+  bad.services[0].scheduler = "fastest";
+  const before = registered.length;
+  assert.throws(
+    () => new LvsCluster("broken", { config: bad }),
+    (e: Error) =>
+      e.message.includes("pulumi-lvs:cluster.vrrp[0].virtualRouterId: must be <= 255") && e.message.includes("pulumi-lvs:cluster.services[0].scheduler: must be one of"),
+  );
+  assert.equal(registered.filter((r) => r.name.startsWith("broken-")).length, 0);
+  assert.ok(registered.length - before <= 1, "only the component shell itself may have been registered");
+});
+
+test("config warnings are logged once per deployment, without a doubled 'warning:' prefix", async () => {
+  const { LvsCluster } = await import("../../../components/cluster");
+  const warned: string[] = [];
+  const original = pulumi.log.warn;
+  (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (msg: string) => void warned.push(msg);
+  try {
+    const lvs = new LvsCluster("prod", { config: exampleCluster("Pulumi.prod.yaml"), secrets: { vrrpPassword: pulumi.secret("s3cret") } });
+    await settle(lvs.configHashes);
+    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    (pulumi.log as { warn: typeof pulumi.log.warn }).warn = original;
+  }
+  const auth = warned.filter((w) => w.includes("vrrp[0].auth"));
+  assert.equal(auth.length, 1, `one auth warning, got ${JSON.stringify(warned)}`);
+  assert.ok(!auth[0].startsWith("warning:"), auth[0]);
+});
