@@ -140,7 +140,12 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
     sysctls["net.ipv4.vs.expire_nodest_conn"] = model.ipvs.expireNodestConn ? "1" : "0";
     sysctls["net.ipv4.vs.expire_quiescent_template"] = model.ipvs.expireQuiescentTemplate ? "1" : "0";
     sysctls["net.ipv4.vs.sloppy_tcp"] = model.ipvs.sloppyTcp ? "1" : "0";
-    if (model.services.some((s) => s.forwarding === "NAT")) sysctls["net.ipv4.ip_forward"] = "1";
+    if (model.services.some((s) => s.forwarding === "NAT")) {
+      sysctls["net.ipv4.ip_forward"] = "1";
+      // Real servers on the director's own segment route replies through it; ICMP redirects would tell them to
+      // bypass it, and replies that skip the director are never un-NATed. The effective value is all OR interface.
+      for (const scope of ["all", "default", director.interface]) sysctls[`net.ipv4.conf.${scope}.send_redirects`] = "0";
+    }
 
     const confFiles: string[] = [PATHS.keepalivedConf];
     for (const group of model.groups) {

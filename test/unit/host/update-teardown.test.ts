@@ -11,11 +11,16 @@ const state = (example: string, host: string) => stateOf({ example, host });
 const noBaseline: Baseline = { sysctls: {}, modules: [], foreignFiles: [], keepalivedActive: false, keepalivedEnabled: false, scriptUser: false };
 
 describe("update: removed state and extended baseline", () => {
-  it("director NAT → TUN: ip_forward goes back to its recorded value, the unused scheduler unloads; keepalived and its files stay", () => {
+  it("director NAT → TUN: ip_forward and send_redirects go back to its recorded value, the unused scheduler unloads; keepalived and its files stay", () => {
     const nat = state("nat", "d1");
     const tun = state("tun", "d1");
     const removed = removedState(nat, tun);
-    assert.deepEqual(removed.sysctls, { "net.ipv4.ip_forward": "1" });
+    assert.deepEqual(removed.sysctls, {
+      "net.ipv4.ip_forward": "1",
+      "net.ipv4.conf.all.send_redirects": "0",
+      "net.ipv4.conf.default.send_redirects": "0",
+      "net.ipv4.conf.eth0.send_redirects": "0",
+    });
     assert.deepEqual(removed.files, []);
     assert.deepEqual(removed.services, []);
     const facts = factsOf(removed, { base: "converged", units: { "keepalived.service": { active: "active", enabled: "enabled", mainPid: 42, loaded: true } } });
