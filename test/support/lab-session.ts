@@ -42,10 +42,11 @@ const muxDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-lvs-mux-"));
  * Runs a shell command on a lab host as root over OpenSSH (multiplexed), with the lab's known_hosts. Keepalives
  * end a shared connection to a host that was powered off or rebooted within seconds instead of TCP's minutes.
  */
-export function onHost(lab: LabState, host: string, command: string, timeoutMs = 120_000): Promise<Shell> {
+export function onHost(lab: LabState, host: string, command: string, timeoutMs = 120_000, mux = true): Promise<Shell> {
   const h = lab.hosts[host];
   if (!h) throw new Error(`no lab host ${host}`);
-  const args = [...sshOptions(lab, ["-o", "ControlMaster=auto", "-o", `ControlPath=${muxDir}/%C`, "-o", "ControlPersist=120", "-o", "ServerAliveInterval=2", "-o", "ServerAliveCountMax=3"]), "-p", String(h.sshPort), `root@${h.address}`, command];
+  const shared = mux ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${muxDir}/%C`, "-o", "ControlPersist=120"] : ["-o", "ControlPath=none"];
+  const args = [...sshOptions(lab, [...shared, "-o", "ServerAliveInterval=2", "-o", "ServerAliveCountMax=3"]), "-p", String(h.sshPort), `root@${h.address}`, command];
   return new Promise((resolve, reject) => {
     const p = spawn("ssh", args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -66,6 +67,27 @@ export async function must(lab: LabState, host: string, command: string): Promis
   const r = await onHost(lab, host, command);
   if (r.code !== 0) throw new Error(`${host}: \`${command}\` exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r.stdout;
+}
+
+/**
+ * Reboots the hosts and waits until each answers with a new boot_id and has finished booting. Polls over fresh
+ * connections: a shared one may outlive the reboot request, and under TCG a reboot can take many seconds to begin,
+ * so "SSH answers" alone does not mean "came back".
+ */
+export async function rebootAndWait(lab: LabState, hosts: string[], timeoutMs = 10 * 60_000): Promise<void> {
+  const bootIds: Record<string, string> = {};
+  for (const h of hosts) bootIds[h] = (await must(lab, h, "cat /proc/sys/kernel/random/boot_id")).trim();
+  for (const h of hosts) await must(lab, h, "systemd-run --on-active=1 systemctl reboot");
+  const deadline = Date.now() + timeoutMs;
+  for (const h of hosts) {
+    for (;;) {
+      const r = await onHost(lab, h, "systemctl is-system-running --wait >/dev/null; cat /proc/sys/kernel/random/boot_id", 180_000, false);
+      const id = r.stdout.trim();
+      if (r.code === 0 && id && id !== bootIds[h]) break;
+      if (Date.now() > deadline) throw new Error(`${h} did not come back with a new boot_id within ${timeoutMs / 1000} s`);
+      await new Promise((res) => setTimeout(res, 2000));
+    }
+  }
 }
 
 /** A DR cluster over the lab's hosts: directors d1 (150) and d2 (100), the given real servers. */
