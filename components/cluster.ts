@@ -5,11 +5,13 @@ import { ConfigError, formatIssue } from "../core/config/issues";
 import type { ClusterConfig } from "../core/config/schema";
 import { buildModel, ClusterModel } from "../core/model/cluster";
 import { renderCluster, HostState } from "../core/render/host-state";
+import { Discovered, discoveryRequests } from "../host/discovery";
 import { Director } from "./director";
 import { RealServer } from "./real-server";
 import { Vip } from "./vip";
 import { targetFor } from "./target";
 import { applyOrder } from "./host-inputs";
+import { HostDiscovery } from "./host-discovery";
 
 export interface LvsClusterArgs {
   /** The `pulumi-lvs:cluster` value. Leaves such as host addresses may be Outputs of other resources. */
@@ -27,7 +29,7 @@ interface Rendered {
 }
 
 /** Renders the cluster; `warn` logs the config warnings (done once per deployment, not per apply). */
-function render(raw: unknown, secrets?: Record<string, string>, warn?: (message: string) => void): Rendered {
+function render(raw: unknown, secrets?: Record<string, string>, warn?: (message: string) => void, discovered?: Discovered): Rendered {
   let result;
   try {
     result = requireValidCluster(raw);
@@ -38,7 +40,7 @@ function render(raw: unknown, secrets?: Record<string, string>, warn?: (message:
   // Pulumi prefixes "warning:" itself; formatIssue's own prefix would print "warning: warning: …".
   if (warn) for (const w of result.warnings) warn(formatIssue(w).replace(/^warning: /, ""));
   const model = buildModel(result.config);
-  return { config: result.config, model, hosts: renderCluster(model, { secrets }) };
+  return { config: result.config, model, hosts: renderCluster(model, { secrets, discovered }) };
 }
 
 /** Names and roles must be known when resources are declared; only values (addresses, secrets) may be Outputs. */
@@ -60,6 +62,8 @@ export class LvsCluster extends pulumi.ComponentResource {
   readonly directors: Director[] = [];
   readonly realServers: RealServer[] = [];
   readonly vips: Vip[] = [];
+  /** One per host that must supply a value the config leaves out (a director's MAC, a serving interface). */
+  readonly discoveries: HostDiscovery[] = [];
   readonly directorHosts: string[];
   readonly realServerHosts: string[];
   readonly vipAddresses: pulumi.Output<string[]>;
@@ -71,8 +75,27 @@ export class LvsCluster extends pulumi.ComponentResource {
     const structure = structureOf(pulumi.Output.isInstance(args.config) ? {} : args.config);
     const warn = (message: string) => pulumi.log.warn(message, this);
     const plainConfig = !pulumi.Output.isInstance(args.config);
-    if (plainConfig) render(args.config, undefined, warn); // fail fast, before any resource exists
-    const rendered = rawOutput.apply((raw) => render(raw, undefined, plainConfig ? undefined : warn));
+    const planned = plainConfig ? render(args.config, undefined, warn) : undefined; // fail fast, before any resource exists
+    // Without discovered values: what does not depend on them (targets, the model), known even during preview.
+    const base = rawOutput.apply((raw) => render(raw, undefined, plainConfig ? undefined : warn));
+    const targetOf = (host: string) => base.apply((r) => targetFor(r.config, r.config.hosts.find((h) => h.name === host)!));
+
+    const requests = planned ? discoveryRequests(planned.config, planned.model, planned.hosts.flatMap((h) => h.discover)) : [];
+    for (const host of [...new Set(requests.map((r) => r.host))]) {
+      const mine = requests.filter((r) => r.host === host);
+      this.discoveries.push(new HostDiscovery(`${name}-${host}-discovery`, { host, target: targetOf(host), requests: mine }, { parent: this }));
+    }
+    // Rendering inside an apply over the discovery outputs makes every HostConfig depend on them; during a preview
+    // that creates them, the rendered files are unknown (shown as changes), never a false "no change".
+    const discovered = pulumi.all(this.discoveries.map((d) => pulumi.all([d.macs, d.interfaces]))).apply((found) => {
+      const out: Discovered = { macs: {}, interfaces: {} };
+      for (const [macs, interfaces] of found) {
+        Object.assign(out.macs, macs);
+        Object.assign(out.interfaces, interfaces);
+      }
+      return out;
+    });
+    const rendered = pulumi.all([rawOutput, discovered]).apply(([raw, found]) => render(raw, undefined, undefined, found));
     const secretValues = pulumi.output(args.secrets ?? {});
     const secretFiles = pulumi.secret(
       pulumi.all([rawOutput, secretValues]).apply(([raw, secrets]) => {
@@ -83,7 +106,6 @@ export class LvsCluster extends pulumi.ComponentResource {
       }),
     );
     const stateOf = (host: string) => rendered.apply((r) => r.hosts.find((h) => h.host === host)!);
-    const targetOf = (host: string) => rendered.apply((r) => targetFor(r.config, r.config.hosts.find((h) => h.name === host)!));
     const hostArgs = (host: string) => ({
       host,
       target: targetOf(host),
@@ -105,12 +127,12 @@ export class LvsCluster extends pulumi.ComponentResource {
       this.directors.push(previous);
     }
     structure.services.forEach((service, i) => {
-      this.vips.push(new Vip(`${name}-${service}`, { service: rendered.apply((r) => r.model.services[i]) }, { parent: this }));
+      this.vips.push(new Vip(`${name}-${service}`, { service: base.apply((r) => r.model.services[i]) }, { parent: this }));
     });
 
     this.directorHosts = structure.directors.map((d) => d.host);
     this.realServerHosts = structure.hosts.filter((h) => structure.members.has(h));
-    this.vipAddresses = rendered.apply((r) => [...new Set(r.model.services.map((s) => s.vip))]);
+    this.vipAddresses = base.apply((r) => [...new Set(r.model.services.map((s) => s.vip))]);
     this.configHashes = rendered.apply((r) => Object.fromEntries(r.hosts.map((h) => [h.host, h.hash])));
     this.registerOutputs({
       directorHosts: this.directorHosts,

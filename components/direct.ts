@@ -1,10 +1,16 @@
 // Drives the HostConfig provider directly, as the Pulumi engine would, for environments without the Pulumi CLI
 // (the tests and the demo): create / diff+update / delete in the same order the components declare.
+import type { ClusterConfig } from "../core/config/schema";
 import { requireValidCluster } from "../core/config/validate";
 import { buildModel } from "../core/model/cluster";
-import { renderCluster } from "../core/render/host-state";
+import { HostState, renderCluster } from "../core/render/host-state";
+import { discoverValues, discoveryRequests } from "../host/discovery";
+import { pooledTransport } from "../host/ssh";
+import type { Transport } from "../host/transport";
 import { hostConfigProvider, HostConfigOutputs } from "./host-config-provider";
 import { applyOrder, hostConfigInputs } from "./host-inputs";
+import { secretReader, sshTargetFor } from "./ssh-target";
+import { targetFor } from "./target";
 
 export type DeploymentState = Record<string, HostConfigOutputs>;
 
@@ -27,12 +33,34 @@ export async function configureSecrets(secrets: Record<string, string> = {}): Pr
   await hostConfigProvider.configure({ config: { get: (k: string) => secrets[k], require: (k: string) => { if (!(k in secrets)) throw new Error(`missing config ${k}`); return secrets[k]; } } } as never);
 }
 
+/** Renders every host; values the config leaves out (MACs, interfaces) are first read on the hosts concerned. */
+export async function renderWithDiscovery(
+  config: ClusterConfig,
+  secrets: Record<string, string> | undefined,
+  transportFor: (host: string) => Promise<Transport>,
+  log: (line: string) => void = () => undefined,
+): Promise<HostState[]> {
+  const model = buildModel(config);
+  const hosts = renderCluster(model, { secrets });
+  const requests = discoveryRequests(config, model, hosts.flatMap((h) => h.discover));
+  if (requests.length === 0) return hosts;
+  const discovered = await discoverValues(transportFor, requests);
+  const found = [...Object.entries(discovered.macs).map(([h, v]) => `MAC of ${h}: ${v}`), ...Object.entries(discovered.interfaces).map(([h, v]) => `interface of ${h}: ${v}`)];
+  log(`discovered ${found.join(", ")}`);
+  return renderCluster(model, { secrets, discovered });
+}
+
+function sshTransportFor(config: ClusterConfig, secrets: Record<string, string> = {}) {
+  const secret = secretReader({ get: (k: string) => secrets[k] } as never);
+  return (host: string) => pooledTransport(sshTargetFor(host, targetFor(config, config.hosts.find((h) => h.name === host)!), secret));
+}
+
 /** Converges every host of the cluster; returns the new deployment state (the provider outputs per host). */
 export async function applyCluster(raw: unknown, previous: DeploymentState = {}, options: DirectOptions = {}): Promise<DeploymentState> {
   const log = options.log ?? (() => undefined);
   await configureSecrets(options.secrets);
   const { config } = requireValidCluster(raw);
-  const hosts = renderCluster(buildModel(config), { secrets: options.secrets });
+  const hosts = await renderWithDiscovery(config, options.secrets, sshTransportFor(config, options.secrets), log);
   const order = applyOrder(structureOf(config));
   const next: DeploymentState = {};
   for (const name of order) {

@@ -10,11 +10,13 @@ import { backupForeignFiles, planTeardown, removedState } from "../host/teardown
 import { drainConfig } from "../host/drain";
 import { CommandError } from "../host/errors";
 import { sh } from "../host/quote";
+import { secretReader, sshTargetFor } from "./ssh-target";
+import { loadFromProject } from "./provider-loader";
 
 /** Bump when create/read/delete behaviour changes: refresh and destroy run the provider code stored in state. */
 export const PROVIDER_VERSION = "1";
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export interface TargetInputs {
   address: string;
@@ -53,15 +55,11 @@ export interface HostConfigOutputs extends HostConfigInputs {
   drift: string[];
 }
 
-function containsUnknown(value: unknown): boolean {
+export function containsUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;
   if (Array.isArray(value)) return value.some(containsUnknown);
   if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
   return false;
-}
-
-function expandHome(p: string | undefined): string | undefined {
-  return p && p.startsWith("~/") ? require("node:path").join(require("node:os").homedir(), p.slice(2)) : p;
 }
 
 /** Rebuilds the full HostState from its parts. */
@@ -85,33 +83,8 @@ class HostConfigProvider implements pulumi.dynamic.ResourceProvider<HostConfigIn
     this.config = req.config;
   }
 
-  private secret(key: string | undefined): string | undefined {
-    if (!key) return undefined;
-    const value = this.config?.get(key) ?? process.env[`PULUMI_LVS_SECRET_${key.toUpperCase()}`];
-    if (value === undefined) throw new Error(`secret config key pulumi-lvs:${key} is not set (pulumi config set --secret pulumi-lvs:${key} …)`);
-    return value;
-  }
-
   private sshTarget(host: string, t: TargetInputs): SshTarget {
-    const fs = require("node:fs") as typeof import("node:fs");
-    const keyFile = expandHome(t.privateKeyFile);
-    return {
-      name: host,
-      address: t.address,
-      port: t.port,
-      user: t.user,
-      privateKey: this.secret(t.privateKeySecret) ?? (keyFile ? fs.readFileSync(keyFile, "utf8") : undefined),
-      password: this.secret(t.passwordSecret),
-      agent: t.agent ? process.env.SSH_AUTH_SOCK : undefined,
-      hostKeys: { fingerprints: t.fingerprints, knownHostsFile: expandHome(t.knownHostsFile), trustOnFirstUse: t.trustOnFirstUse },
-      pinHint: `pulumi-lvs:cluster.hosts[name=${host}].hostKey`,
-      bastion: t.bastion
-        ? { name: `${host} (bastion)`, address: t.bastion.address, port: t.bastion.port, user: t.bastion.user ?? t.user, privateKey: this.secret(t.privateKeySecret) ?? (keyFile ? fs.readFileSync(keyFile, "utf8") : undefined), agent: t.agent ? process.env.SSH_AUTH_SOCK : undefined, hostKeys: { fingerprints: t.bastion.hostKey ? [t.bastion.hostKey] : [], knownHostsFile: expandHome(t.knownHostsFile) } }
-        : undefined,
-      connectTimeoutMs: t.connectTimeoutSeconds * 1000,
-      commandTimeoutMs: t.commandTimeoutSeconds * 1000,
-      retries: 4,
-    };
+    return sshTargetFor(host, t, secretReader(this.config));
   }
 
   async check(olds: HostConfigInputs, news: HostConfigInputs): Promise<pulumi.dynamic.CheckResult<HostConfigInputs>> {
@@ -223,26 +196,8 @@ export const hostConfigProvider = new HostConfigProvider();
  */
 const IMPLEMENTATION: string = require("node:path").relative(process.cwd(), __filename);
 
-/**
- * Loads the implementation in the dynamic-provider host. Pulumi's closure serializer cannot serialize the host/ code
- * by value: it drops ES2022 class field initializers (SshTransport.queue → "Cannot read properties of undefined
- * (reading 'then')"), turns a Set into a plain object ("Set.prototype.has called on incompatible receiver"), and
- * loses Error subclass messages. So only this loader is serialized and the real module is required at run time
- * (a .ts source is transpiled with the project's typescript, as the program itself was).
- */
 function loadImplementation(): HostConfigProvider {
-  const nodePath = require("node:path") as typeof import("node:path");
-  const file = nodePath.resolve(process.cwd(), IMPLEMENTATION);
-  const extensions = require("node:module")._extensions as Record<string, (m: { _compile(code: string, f: string): void }, f: string) => void>;
-  if (file.endsWith(".ts") && !extensions[".ts"]) {
-    const ts = require(require.resolve("typescript", { paths: [process.cwd()] })) as typeof import("typescript");
-    const fs = require("node:fs") as typeof import("node:fs");
-    extensions[".ts"] = (m, filename) => {
-      const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true };
-      m._compile(ts.transpileModule(fs.readFileSync(filename, "utf8"), { fileName: filename, compilerOptions }).outputText, filename);
-    };
-  }
-  return require(file).hostConfigProvider as HostConfigProvider;
+  return loadFromProject<HostConfigProvider>(IMPLEMENTATION, "hostConfigProvider");
 }
 
 /** What the engine runs: serialized (about 3 KB) into `__provider`, delegating every call to the implementation. */

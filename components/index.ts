@@ -4,3 +4,4 @@ export { Director, HostRoleArgs } from "./director";
 export { RealServer } from "./real-server";
 export { Vip } from "./vip";
 export { HostConfig, HostConfigArgs } from "./host-config";
+export { HostDiscovery, HostDiscoveryArgs } from "./host-discovery";

@@ -24,6 +24,7 @@ const ALLOWED = new Set([
   "pulumi-lvs:index:RealServer",
   "pulumi-lvs:index:Vip",
   "pulumi-nodejs:dynamic/pulumi-lvs:HostConfig",
+  "pulumi-nodejs:dynamic/pulumi-lvs:HostDiscovery",
 ]);
 
 before(() => {
@@ -32,6 +33,7 @@ before(() => {
       newResource(args) {
         if (!ALLOWED.has(args.type)) throw new Error(`unexpected resource type ${args.type}`);
         registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        if (args.type.endsWith(":HostDiscovery")) return { id: `${args.name}-id`, state: { ...args.inputs, macs: {}, interfaces: { [args.inputs.host]: "eth0" } } };
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call(args) {
@@ -61,6 +63,7 @@ test("a DR cluster registers one component per director, real server and VIP, ea
   assert.deepEqual(names("pulumi-lvs:index:Director"), ["web-d1", "web-d2"]);
   assert.deepEqual(names("pulumi-lvs:index:RealServer"), ["web-r1", "web-r2", "web-r3"]);
   assert.deepEqual(names("pulumi-lvs:index:Vip"), ["web-http"]);
+  assert.deepEqual(names("pulumi-nodejs:dynamic/pulumi-lvs:HostDiscovery"), ["web-r1-discovery", "web-r2-discovery", "web-r3-discovery"], "the example leaves the real servers' interfaces to discovery");
   assert.deepEqual(names("pulumi-nodejs:dynamic/pulumi-lvs:HostConfig"), ["web-d1-config", "web-d2-config", "web-r1-config", "web-r2-config", "web-r3-config"]);
   assert.deepEqual(Object.keys(hashes).sort(), ["d1", "d2", "r1", "r2", "r3"]);
   assert.deepEqual(lvs.directorHosts, ["d1", "d2"]);

@@ -1,0 +1,93 @@
+// Dynamic provider reading the values a host must supply (its MAC, its serving interface): read-only over SSH,
+// re-read on refresh, nothing to undo on delete.
+import type * as pulumi from "@pulumi/pulumi";
+import { Discovered, discoverValues, DiscoveryRequest } from "../host/discovery";
+import { pooledTransport } from "../host/ssh";
+import { containsUnknown, TargetInputs, UNKNOWN } from "./host-config-provider";
+import { loadFromProject } from "./provider-loader";
+import { secretReader, sshTargetFor } from "./ssh-target";
+
+export const DISCOVERY_PROVIDER_VERSION = "1";
+
+export interface HostDiscoveryInputs {
+  host: string;
+  target: TargetInputs;
+  requests: DiscoveryRequest[];
+  providerVersion: string;
+}
+
+export type HostDiscoveryOutputs = HostDiscoveryInputs & Discovered;
+
+class HostDiscoveryProvider implements pulumi.dynamic.ResourceProvider<HostDiscoveryInputs, HostDiscoveryOutputs> {
+  private config: pulumi.dynamic.Config | undefined;
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.config = req.config;
+  }
+
+  private discover(inputs: HostDiscoveryInputs): Promise<Discovered> {
+    const target = sshTargetFor(inputs.host, inputs.target, secretReader(this.config));
+    return discoverValues(() => pooledTransport(target), inputs.requests);
+  }
+
+  async diff(_id: string, olds: HostDiscoveryOutputs, news: HostDiscoveryInputs): Promise<pulumi.dynamic.DiffResult> {
+    const replaces: string[] = [];
+    if (olds.host !== news.host) replaces.push("host");
+    if (news.target !== (UNKNOWN as unknown) && olds.target.address !== news.target?.address) replaces.push("target");
+    if (replaces.length > 0) return { replaces };
+    if (containsUnknown(news.requests)) return {};
+    const same = JSON.stringify(olds.requests) === JSON.stringify(news.requests) && olds.providerVersion === news.providerVersion;
+    return same ? { changes: false } : { changes: true };
+  }
+
+  async create(inputs: HostDiscoveryInputs): Promise<pulumi.dynamic.CreateResult<HostDiscoveryOutputs>> {
+    return { id: `${inputs.host}@${inputs.target.address}`, outs: { ...inputs, ...(await this.discover(inputs)) } };
+  }
+
+  async update(_id: string, _olds: HostDiscoveryOutputs, news: HostDiscoveryInputs): Promise<pulumi.dynamic.UpdateResult<HostDiscoveryOutputs>> {
+    return { outs: { ...news, ...(await this.discover(news)) } };
+  }
+
+  /** Re-discovers, so `pulumi refresh` notices a replaced NIC and the next update re-renders the dependent files. */
+  async read(id: string, props?: HostDiscoveryOutputs): Promise<pulumi.dynamic.ReadResult<HostDiscoveryOutputs>> {
+    if (!props?.requests) throw new Error(`pulumi-lvs HostDiscovery ${id}: import is not supported; the resource is created by the cluster`);
+    return { id, props: { ...props, ...(await this.discover(props)) } };
+  }
+
+  async delete(): Promise<void> {
+    // Discovery only reads; there is nothing on the host to undo.
+  }
+}
+
+export const hostDiscoveryProvider = new HostDiscoveryProvider();
+
+/** This module's path relative to the project directory (see loadFromProject). */
+const IMPLEMENTATION: string = require("node:path").relative(process.cwd(), __filename);
+
+function loadImplementation(): HostDiscoveryProvider {
+  return loadFromProject<HostDiscoveryProvider>(IMPLEMENTATION, "hostDiscoveryProvider");
+}
+
+/** What the engine runs: a small serialized loader delegating every call to the implementation. */
+class HostDiscoveryProviderLoader implements pulumi.dynamic.ResourceProvider<HostDiscoveryInputs, HostDiscoveryOutputs> {
+  configure(req: pulumi.dynamic.ConfigureRequest) {
+    return loadImplementation().configure(req);
+  }
+  diff(id: string, olds: HostDiscoveryOutputs, news: HostDiscoveryInputs) {
+    return loadImplementation().diff(id, olds, news);
+  }
+  create(inputs: HostDiscoveryInputs) {
+    return loadImplementation().create(inputs);
+  }
+  update(id: string, olds: HostDiscoveryOutputs, news: HostDiscoveryInputs) {
+    return loadImplementation().update(id, olds, news);
+  }
+  read(id: string, props?: HostDiscoveryOutputs) {
+    return loadImplementation().read(id, props);
+  }
+  delete() {
+    return loadImplementation().delete();
+  }
+}
+
+export const serializedHostDiscoveryProvider = new HostDiscoveryProviderLoader();

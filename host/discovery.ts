@@ -1,0 +1,124 @@
+// Values the stack config may leave out, read on the hosts: director MACs (peer-MAC rules) and real servers'
+// serving interfaces (ARP sysctls). One batched, read-only round trip per host.
+import type { ClusterConfig } from "../core/config/schema";
+import type { ClusterModel } from "../core/model/cluster";
+import type { Discovery } from "../core/render/host-state";
+import { batchScript, Fact, splitBatch } from "./facts/fact";
+import { interfaceMac, routeInterface } from "./facts/network";
+import { HostError } from "./errors";
+import type { Transport } from "./transport";
+
+export interface DiscoveryRequest {
+  /** The render's Discovery id: `mac:<host>` or `interface:<host>`. */
+  id: string;
+  host: string;
+  what: "mac" | "interface";
+  /** mac: the interface to read; interface: the address whose route names the interface. */
+  from: string;
+  /** Answer known without asking the host (a lone co-located director serves on its own VRRP interface). */
+  known?: string;
+  /** What the operator sets instead, named in errors. */
+  configKey: string;
+}
+
+export interface Discovered {
+  macs: Record<string, string>;
+  interfaces: Record<string, string>;
+}
+
+/** Turns the render's Discovery list into one request per value, each naming the host to ask. */
+export function discoveryRequests(config: ClusterConfig, model: ClusterModel, discoveries: Discovery[]): DiscoveryRequest[] {
+  const out = new Map<string, DiscoveryRequest>();
+  for (const d of discoveries) {
+    if (out.has(d.id)) continue;
+    if (d.what === "mac") {
+      const i = config.directors.findIndex((x) => x.host === d.host);
+      out.set(d.id, { id: d.id, host: d.host, what: "mac", from: d.detail, configKey: `pulumi-lvs:cluster.directors[${i}].mac` });
+      continue;
+    }
+    const i = (config.realServers ?? []).findIndex((x) => x.host === d.host);
+    const configKey = i >= 0 ? `pulumi-lvs:cluster.realServers[${i}].interface` : `pulumi-lvs:cluster.realServers (add { host: ${d.host}, interface: … })`;
+    // A director routes its own address via lo, so a co-located host asks for the route to another director.
+    const toward = model.directors.find((x) => x.host !== d.host);
+    const own = model.directors.find((x) => x.host === d.host);
+    const request: DiscoveryRequest = { id: d.id, host: d.host, what: "interface", from: toward?.address ?? "", configKey };
+    if (!toward && own) request.known = own.interface;
+    out.set(d.id, request);
+  }
+  return [...out.values()];
+}
+
+export function discoveryFact(r: DiscoveryRequest): Fact<string | null> {
+  return r.what === "mac" ? interfaceMac(r.from) : routeInterface(r.from);
+}
+
+const IFNAME = /^[A-Za-z0-9_.@-]{1,15}$/;
+
+/** A host answered, but not with a usable value. */
+export class DiscoveryError extends HostError {
+  constructor(r: DiscoveryRequest, why: string) {
+    super(r.host, `cannot discover ${describe(r)}: ${why}; set ${r.configKey} by hand`);
+    this.name = "DiscoveryError";
+  }
+}
+
+function describe(r: DiscoveryRequest): string {
+  return r.what === "mac" ? `the MAC of ${r.from} (${discoveryFact(r).command})` : `the interface that reaches ${r.from} (${discoveryFact(r).command})`;
+}
+
+function check(r: DiscoveryRequest, value: string | null, raw: string): string {
+  const bad = (why: string) => new DiscoveryError(r, why);
+  const shown = JSON.stringify(raw.trim().slice(0, 120));
+  if (value === null) throw bad(raw.trim() ? `unexpected output ${shown}` : "no output (no such interface, or no route)");
+  if (r.what === "mac" && /^(00:){5}00$/.test(value)) throw bad("the interface has no hardware address (00:00:00:00:00:00)");
+  if (r.what === "interface" && value === "lo") throw bad(`the route goes via lo (${r.from} is local to this host)`);
+  if (r.what === "interface" && !IFNAME.test(value)) throw bad(`unexpected interface name in ${shown}`);
+  return value;
+}
+
+/** Parses one host's batch output into values; every request is answered or the error names its config key. */
+export function parseDiscovery(requests: DiscoveryRequest[], stdout: string): Discovered {
+  const sections = splitBatch(stdout);
+  const out: Discovered = { macs: {}, interfaces: {} };
+  for (const r of requests) {
+    let value = r.known;
+    if (value === undefined) {
+      const fact = discoveryFact(r);
+      const section = sections.get(fact.id);
+      if (section === undefined) throw new DiscoveryError(r, "the discovery script was cut short");
+      value = check(r, fact.parse(section), section);
+    }
+    (r.what === "mac" ? out.macs : out.interfaces)[r.host] = value;
+  }
+  return out;
+}
+
+export function discoveryScript(requests: DiscoveryRequest[]): string {
+  const facts = requests.filter((r) => r.known === undefined).map(discoveryFact);
+  return batchScript(facts.filter((f, i) => facts.findIndex((g) => g.id === f.id) === i));
+}
+
+/** Asks every host concerned (in parallel, one round trip each) and merges the answers. */
+export async function discoverValues(transportFor: (host: string) => Promise<Transport>, requests: DiscoveryRequest[]): Promise<Discovered> {
+  const byHost = new Map<string, DiscoveryRequest[]>();
+  for (const r of requests) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+  const results = await Promise.all(
+    [...byHost].map(async ([host, rs]) => {
+      if (rs.every((r) => r.known !== undefined)) return parseDiscovery(rs, "");
+      try {
+        const r = await (await transportFor(host)).run(discoveryScript(rs), { timeoutMs: 60_000 });
+        return parseDiscovery(rs, r.stdout);
+      } catch (e) {
+        if (e instanceof DiscoveryError) throw e;
+        const why = e instanceof Error ? e.message.replace(/^host \S+: /, "") : String(e);
+        throw new HostError(host, `cannot discover ${rs.map((r) => r.id).join(", ")} (${why}); fix that, or set ${rs.map((r) => r.configKey).join(" and ")} by hand`);
+      }
+    }),
+  );
+  const out: Discovered = { macs: {}, interfaces: {} };
+  for (const r of results) {
+    Object.assign(out.macs, r.macs);
+    Object.assign(out.interfaces, r.interfaces);
+  }
+  return out;
+}
