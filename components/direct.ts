@@ -14,6 +14,22 @@ import { targetFor } from "./target";
 
 export type DeploymentState = Record<string, HostConfigOutputs>;
 
+/**
+ * An apply that failed part-way. `state` is what the hosts now carry, as the engine would record it: the hosts done
+ * before the failure with their new outputs, every other host (the failed one included) with its previous outputs.
+ * Pass it to the next apply or to destroyCluster so nothing created before the failure is orphaned.
+ */
+export class ApplyError extends Error {
+  constructor(
+    readonly host: string,
+    override readonly cause: Error,
+    readonly state: DeploymentState,
+  ) {
+    super(`${host}: ${cause.message}`);
+    this.name = "ApplyError";
+  }
+}
+
 export interface DirectOptions {
   /** Secret config values by key (VRRP passwords, SSH keys referenced with { secret: … }). */
   secrets?: Record<string, string>;
@@ -63,36 +79,58 @@ export async function applyCluster(raw: unknown, previous: DeploymentState = {},
   const hosts = await renderWithDiscovery(config, options.secrets, sshTransportFor(config, options.secrets), log);
   const order = applyOrder(structureOf(config));
   const next: DeploymentState = {};
-  for (const name of order) {
-    const state = hosts.find((h) => h.host === name)!;
-    const secretFiles = Object.fromEntries(state.files.filter((f) => f.secretKeys.length > 0).map((f) => [f.path, f.content]));
-    const inputs = hostConfigInputs(config, state, secretFiles, options.drainSeconds ?? 5);
-    const old = previous[name];
-    if (!old) {
-      const created = await hostConfigProvider.create(inputs);
-      next[name] = created.outs!;
-      log(`${name}: created (${created.outs!.lastChanges.length} changes)`);
-      continue;
+  const gone = new Set<string>(); // deleted from their host during this apply
+  let current = "";
+  try {
+    for (const name of order) {
+      current = name;
+      next[name] = await applyHost(name, hosts.find((h) => h.host === name)!, config, previous[name], options, log, () => gone.add(name));
     }
-    const diff = await hostConfigProvider.diff(name, old, inputs);
-    if (diff.replaces && diff.replaces.length > 0) {
-      await hostConfigProvider.delete(name, old);
-      next[name] = (await hostConfigProvider.create(inputs)).outs!;
-      log(`${name}: replaced`);
-    } else if (diff.changes === false) {
-      next[name] = old;
-      log(`${name}: unchanged`);
-    } else {
-      next[name] = (await hostConfigProvider.update(name, old, inputs)).outs!;
-      log(`${name}: updated (${next[name].lastChanges.join("; ") || "no host changes"})`);
+    for (const name of Object.keys(previous).reverse()) {
+      if (next[name]) continue;
+      current = name;
+      await hostConfigProvider.delete(name, previous[name]);
+      gone.add(name);
+      log(`${name}: deleted`);
     }
-  }
-  for (const name of Object.keys(previous).reverse()) {
-    if (next[name]) continue;
-    await hostConfigProvider.delete(name, previous[name]);
-    log(`${name}: deleted`);
+  } catch (e) {
+    const untouched = Object.fromEntries(Object.entries(previous).filter(([n]) => !(n in next) && !gone.has(n)));
+    throw new ApplyError(current, e as Error, { ...untouched, ...next });
   }
   return next;
+}
+
+async function applyHost(
+  name: string,
+  state: HostState,
+  config: ClusterConfig,
+  old: HostConfigOutputs | undefined,
+  options: DirectOptions,
+  log: (l: string) => void,
+  deleted: () => void,
+): Promise<HostConfigOutputs> {
+  const secretFiles = Object.fromEntries(state.files.filter((f) => f.secretKeys.length > 0).map((f) => [f.path, f.content]));
+  const inputs = hostConfigInputs(config, state, secretFiles, options.drainSeconds ?? 5);
+  if (!old) {
+    const created = (await hostConfigProvider.create(inputs)).outs!;
+    log(`${name}: created (${created.lastChanges.length} changes)`);
+    return created;
+  }
+  const diff = await hostConfigProvider.diff(name, old, inputs);
+  if (diff.replaces && diff.replaces.length > 0) {
+    await hostConfigProvider.delete(name, old);
+    deleted();
+    const created = (await hostConfigProvider.create(inputs)).outs!;
+    log(`${name}: replaced`);
+    return created;
+  }
+  if (diff.changes === false) {
+    log(`${name}: unchanged`);
+    return old;
+  }
+  const updated = (await hostConfigProvider.update(name, old, inputs)).outs!;
+  log(`${name}: updated (${updated.lastChanges.join("; ") || "no host changes"})`);
+  return updated;
 }
 
 /** Deletes every host's managed state, directors first (the reverse of the apply order). */

@@ -6,16 +6,16 @@ import { applyCluster, destroyCluster, DeploymentState } from "../../components/
 import { closePool } from "../../host/ssh";
 import type { LabState } from "../../lab/state";
 import { startWeb, stopWeb } from "../../lab/web";
+import { requestsFromClient } from "../support/data-path";
 import { ensureLab, labDown, labDrCluster, must, rebootAndWait } from "../support/lab-session";
 
 const VIP = "10.77.0.100";
 const REAL = ["r1", "r2", "r3"];
 
+/** Who answered `n` requests from c1 through the VIP (failed requests count as "ERR:…"). */
 async function answers(lab: LabState, n: number): Promise<Record<string, number>> {
-  const out = await must(lab, "c1", `for i in $(seq 1 ${n}); do curl -s --max-time 2 http://${VIP}/ || echo FAIL; done`);
-  const counts: Record<string, number> = {};
-  for (const line of out.trim().split("\n")) counts[line.trim()] = (counts[line.trim()] ?? 0) + 1;
-  return counts;
+  const r = await requestsFromClient(lab, `http://${VIP}/`, n);
+  return { ...r.counts, ...Object.fromEntries(r.errors.map((e) => [e, r.errors.filter((x) => x === e).length])) };
 }
 
 describe("scenario 8: reboot", { timeout: 30 * 60_000 }, () => {

@@ -96,10 +96,15 @@ describe("e2e: reload, not restart, under a held connection", { timeout: 20 * 60
   it("weight change + new real server: directors reload only, MainPID kept, no VRRP transition, the held connection survives", async () => {
     const progress = async () => Number((await onHost(lab, CLIENT, "cat /tmp/e2e-progress 2>/dev/null || echo 0")).stdout.trim() || 0);
     const pids: Record<string, string> = {};
-    const since: Record<string, string> = {};
+    // A journal cursor, not a timestamp: a whole-second --since also catches the initial "Entering MASTER STATE"
+    // logged in the same second the data path became ready.
+    const cursor: Record<string, string> = {};
     for (const d of ["d1", "d2"]) {
       pids[d] = (await must(lab, d, "systemctl show -p MainPID --value keepalived")).trim();
-      since[d] = (await must(lab, d, "date +%s")).trim();
+      const shown = await must(lab, d, "journalctl -u keepalived -n 1 --show-cursor --no-pager -o cat");
+      const m = /^-- cursor: (\S+)$/m.exec(shown);
+      assert.ok(m, `${d}: no journal cursor in:\n${shown}`);
+      cursor[d] = m[1];
     }
 
     // The held connection: started from c1, visible in d1's IPVS connection table as ESTABLISHED.
@@ -146,7 +151,7 @@ describe("e2e: reload, not restart, under a held connection", { timeout: 20 * 60
     for (const d of ["d1", "d2"]) {
       const pid = (await must(lab, d, "systemctl show -p MainPID --value keepalived")).trim();
       assert.equal(pid, pids[d], `${d}: keepalived was restarted (MainPID ${pids[d]} → ${pid})`);
-      const journal = await must(lab, d, `journalctl -u keepalived --since @${since[d]} --no-pager -o cat`);
+      const journal = await must(lab, d, `journalctl -u keepalived --after-cursor '${cursor[d]}' --no-pager -o cat`);
       const transitions = journal.split("\n").filter((l) => /Entering (MASTER|BACKUP|FAULT) STATE|Received higher prio|Priority zero/i.test(l));
       const reloads = journal.split("\n").filter((l) => /reload/i.test(l));
       log(`${d}: MainPID ${pid} unchanged; journal since apply: ${reloads.length} reload lines, ${transitions.length} VRRP transitions`);

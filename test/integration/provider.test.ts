@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
-import { applyCluster, destroyCluster, DeploymentState, refreshCluster } from "../../components/direct";
+import { ApplyError, applyCluster, destroyCluster, DeploymentState, refreshCluster } from "../../components/direct";
 import { hostConfigProvider } from "../../components/host-config-provider";
 import { hostConfigInputs } from "../../components/host-inputs";
 import { requireValidCluster } from "../../core/config/validate";
@@ -152,6 +152,23 @@ describe("provider on real hosts", { timeout: 40 * 60_000 }, () => {
   it("delete: every host returns to its pre-provision baseline (packages aside)", async () => {
     await destroyCluster(deployed, { log });
     deployed = {};
+    for (const h of HOSTS) assert.equal(await snapshot(lab, h), baseline.get(h), `${h} differs from its baseline`);
+  });
+
+  it("an apply that fails part-way: the error carries what was done, and destroy with it leaves nothing behind", async () => {
+    const cluster = labDrCluster(lab, { realServers: [{ host: "r1" }, { host: "r2" }] });
+    // d2 (applied first of the directors) points at an address where nothing answers.
+    (cluster.hosts as { name: string; address: string }[]).find((h) => h.name === "d2")!.address = "10.77.0.99";
+    Object.assign(cluster.ssh as object, { connectTimeoutSeconds: 3 });
+    let failure: unknown;
+    await applyCluster(cluster, {}, { log }).catch((e) => (failure = e));
+    assert.ok(failure instanceof ApplyError, `expected an ApplyError, got ${String(failure)}`);
+    log(`part-way failure: ${failure.message.split("\n")[0]}; recorded hosts: ${Object.keys(failure.state).join(", ")}`);
+    assert.equal(failure.host, "d2");
+    assert.match(failure.message, /cannot connect to 10\.77\.0\.99:22/);
+    assert.deepEqual(Object.keys(failure.state).sort(), ["r1", "r2"], "the real servers were applied before d2 failed");
+    assert.match(await must(lab, "r1", "ip -o -4 addr show dev lvs0"), /10\.77\.0\.100\/32/);
+    await destroyCluster(failure.state, { log });
     for (const h of HOSTS) assert.equal(await snapshot(lab, h), baseline.get(h), `${h} differs from its baseline`);
   });
 
