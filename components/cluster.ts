@@ -12,6 +12,7 @@ import { Vip } from "./vip";
 import { targetFor } from "./target";
 import { applyOrder } from "./host-inputs";
 import { HostDiscovery } from "./host-discovery";
+import { decideDirectorOrder, HolderReader, LiveOrderSource, sshHolderReader } from "./live-order";
 
 export interface LvsClusterArgs {
   /** The `pulumi-lvs:cluster` value. Leaves such as host addresses may be Outputs of other resources. */
@@ -20,6 +21,13 @@ export interface LvsClusterArgs {
   secrets?: Record<string, pulumi.Input<string>>;
   /** Seconds a removed real server is kept at weight 0 before it is deleted. */
   drainSeconds?: number;
+  /**
+   * Order the directors by who holds the VIPs now, read over SSH while the program runs: backups first, the live
+   * MASTER last. Default true; false keeps the static order (ascending priority).
+   */
+  liveOrder?: boolean;
+  /** How the live VIP holders are read (default: over SSH); for tests and custom transports. */
+  holderReader?: HolderReader;
 }
 
 interface Rendered {
@@ -68,6 +76,8 @@ export class LvsCluster extends pulumi.ComponentResource {
   readonly realServerHosts: string[];
   readonly vipAddresses: pulumi.Output<string[]>;
   readonly configHashes: pulumi.Output<Record<string, string>>;
+  /** The order the directors' changes go out in (their dependsOn chain). */
+  readonly directorOrder: pulumi.Output<string[]>;
 
   constructor(name: string, args: LvsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pulumi-lvs:index:LvsCluster", name, {}, opts);
@@ -114,17 +124,26 @@ export class LvsCluster extends pulumi.ComponentResource {
       drainSeconds: args.drainSeconds,
     });
 
-    // Real servers first, then directors by ascending priority (the expected MASTER last); destroy runs in reverse.
+    // Real servers first, then the directors: those not holding a VIP now first, the live MASTER last (falling back
+    // to ascending priority). The chain is decided once every Director exists; destroy runs it in reverse.
     const directorNames = new Set(structure.directors.map((d) => d.host));
-    let previous: Director | undefined;
-    for (const host of applyOrder(structure)) {
-      if (!directorNames.has(host)) {
-        this.realServers.push(new RealServer(`${name}-${host}`, hostArgs(host), { parent: this }));
-        continue;
-      }
-      const dependsOn: pulumi.Resource[] = [...this.realServers, ...(previous ? [previous] : [])];
-      previous = new Director(`${name}-${host}`, hostArgs(host), { parent: this, dependsOn });
-      this.directors.push(previous);
+    const staticOrder = applyOrder(structure);
+    for (const host of staticOrder.filter((h) => !directorNames.has(h)))
+      this.realServers.push(new RealServer(`${name}-${host}`, hostArgs(host), { parent: this }));
+    const staticDirectors = staticOrder.filter((h) => directorNames.has(h));
+    const source: LiveOrderSource =
+      args.liveOrder === false
+        ? { why: "liveOrder is off" }
+        : !planned
+          ? { why: "the config is an Output, so its hosts cannot be read before the apply" }
+          : { vips: [...new Set(planned.model.services.map((s) => s.vip))], read: args.holderReader ?? sshHolderReader(planned.config) };
+    const order = decideDirectorOrder(staticDirectors, source, (line) => void pulumi.log.info(line, this));
+    const byHost = new Map<string, Director>();
+    for (const host of staticDirectors) {
+      const dependsOn = order.then((o) => [...this.realServers, ...o.slice(0, o.indexOf(host)).map((h) => byHost.get(h)!)]);
+      const director = new Director(`${name}-${host}`, hostArgs(host), { parent: this, dependsOn });
+      byHost.set(host, director);
+      this.directors.push(director);
     }
     structure.services.forEach((service, i) => {
       this.vips.push(new Vip(`${name}-${service}`, { service: base.apply((r) => r.model.services[i]) }, { parent: this }));
@@ -134,11 +153,13 @@ export class LvsCluster extends pulumi.ComponentResource {
     this.realServerHosts = structure.hosts.filter((h) => structure.members.has(h));
     this.vipAddresses = base.apply((r) => [...new Set(r.model.services.map((s) => s.vip))]);
     this.configHashes = rendered.apply((r) => Object.fromEntries(r.hosts.map((h) => [h.host, h.hash])));
+    this.directorOrder = pulumi.output(order);
     this.registerOutputs({
       directorHosts: this.directorHosts,
       realServerHosts: this.realServerHosts,
       vipAddresses: this.vipAddresses,
       configHashes: this.configHashes,
+      directorOrder: this.directorOrder,
     });
   }
 }

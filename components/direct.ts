@@ -7,8 +7,9 @@ import { HostState, renderCluster } from "../core/render/host-state";
 import { discoverValues, discoveryRequests } from "../host/discovery";
 import { pooledTransport } from "../host/ssh";
 import type { Transport } from "../host/transport";
+import { readVipHolders } from "../host/vip-holders";
 import { hostConfigProvider, HostConfigOutputs } from "./host-config-provider";
-import { applyOrder, hostConfigInputs } from "./host-inputs";
+import { applyOrder, describeDirectorOrder, hostConfigInputs, liveDirectorOrder } from "./host-inputs";
 import { secretReader, sshTargetFor } from "./ssh-target";
 import { targetFor } from "./target";
 
@@ -71,13 +72,36 @@ function sshTransportFor(config: ClusterConfig, secrets: Record<string, string> 
   return (host: string) => pooledTransport(sshTargetFor(host, targetFor(config, config.hosts.find((h) => h.name === host)!), secret));
 }
 
+/**
+ * The static apply order, with the directors reordered by who holds the VIPs now (the live MASTER last). Only an
+ * update reads the hosts: before the first create no director can hold a VIP.
+ */
+export async function orderForApply(
+  config: ClusterConfig,
+  previous: DeploymentState,
+  transportFor: (host: string) => Promise<Transport>,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const order = applyOrder(structureOf(config));
+  const directors = new Set(config.directors.map((d) => d.host));
+  const staticDirectors = order.filter((h) => directors.has(h));
+  const deployed = staticDirectors.filter((h) => previous[h]);
+  if (deployed.length === 0) return order;
+  const vips = [...new Set(config.services.map((s) => s.vip))];
+  const holders = await readVipHolders(transportFor, deployed, vips, log);
+  const live = liveDirectorOrder(staticDirectors, Object.keys(holders));
+  log(describeDirectorOrder(live, holders));
+  return [...order.filter((h) => !directors.has(h)), ...live];
+}
+
 /** Converges every host of the cluster; returns the new deployment state (the provider outputs per host). */
 export async function applyCluster(raw: unknown, previous: DeploymentState = {}, options: DirectOptions = {}): Promise<DeploymentState> {
   const log = options.log ?? (() => undefined);
   await configureSecrets(options.secrets);
   const { config } = requireValidCluster(raw);
-  const hosts = await renderWithDiscovery(config, options.secrets, sshTransportFor(config, options.secrets), log);
-  const order = applyOrder(structureOf(config));
+  const transportFor = sshTransportFor(config, options.secrets);
+  const hosts = await renderWithDiscovery(config, options.secrets, transportFor, log);
+  const order = await orderForApply(config, previous, transportFor, log);
   const next: DeploymentState = {};
   const gone = new Set<string>(); // deleted from their host during this apply
   let current = "";

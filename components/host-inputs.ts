@@ -28,3 +28,18 @@ export function applyOrder(structure: { hosts: string[]; directors: { host: stri
   const realServers = structure.hosts.filter((h) => !directors.has(h) && structure.members.has(h));
   return [...realServers, ...[...structure.directors].sort((a, b) => a.priority - b.priority).map((d) => d.host)];
 }
+
+/**
+ * The directors in the order their changes go out: those holding none of the VIPs first (in their static order),
+ * then the current holders (the live MASTER), so the VIP keeps a healthy holder while the backups change.
+ */
+export function liveDirectorOrder(staticOrder: string[], holders: Iterable<string>): string[] {
+  const held = new Set(holders);
+  return [...staticOrder.filter((h) => !held.has(h)), ...staticOrder.filter((h) => held.has(h))];
+}
+
+/** "director order: d2, d1 (d1 holds 10.77.0.100)". */
+export function describeDirectorOrder(order: string[], holders: Record<string, string[]>): string {
+  const held = Object.entries(holders).map(([h, vips]) => `${h} holds ${vips.join(", ")}`);
+  return `director order: ${order.join(", ")} (${held.length > 0 ? held.join("; ") : "no director holds a VIP"})`;
+}

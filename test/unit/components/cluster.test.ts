@@ -56,7 +56,7 @@ function settle<T>(o: pulumi.Output<T>): Promise<T> {
 
 test("a DR cluster registers one component per director, real server and VIP, each with its host config", async () => {
   const { LvsCluster } = await import("../../../components/cluster");
-  const lvs = new LvsCluster("web", { config: exampleCluster("Pulumi.dr.yaml") });
+  const lvs = new LvsCluster("web", { config: exampleCluster("Pulumi.dr.yaml"), liveOrder: false });
   const hashes = await settle(lvs.configHashes);
   await new Promise((r) => setTimeout(r, 50));
   const names = (type: string) => registered.filter((r) => r.type === type).map((r) => r.name).sort();
@@ -86,7 +86,7 @@ test("an invalid config fails before any resource is registered, listing every e
   bad.services[0].scheduler = "fastest";
   const before = registered.length;
   assert.throws(
-    () => new LvsCluster("broken", { config: bad }),
+    () => new LvsCluster("broken", { config: bad, liveOrder: false }),
     (e: Error) =>
       e.message.includes("pulumi-lvs:cluster.vrrp[0].virtualRouterId: must be <= 255") && e.message.includes("pulumi-lvs:cluster.services[0].scheduler: must be one of"),
   );
@@ -100,7 +100,7 @@ test("config warnings are logged once per deployment, without a doubled 'warning
   const original = pulumi.log.warn;
   (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (msg: string) => void warned.push(msg);
   try {
-    const lvs = new LvsCluster("prod", { config: exampleCluster("Pulumi.prod.yaml"), secrets: { vrrpPassword: pulumi.secret("s3cret") } });
+    const lvs = new LvsCluster("prod", { config: exampleCluster("Pulumi.prod.yaml"), secrets: { vrrpPassword: pulumi.secret("s3cret") }, liveOrder: false });
     await settle(lvs.configHashes);
     await new Promise((r) => setTimeout(r, 50));
   } finally {

@@ -73,7 +73,7 @@ const settled = async () => new Promise((r) => setTimeout(r, 200));
 test("co-located without MACs: one HostDiscovery per host; the host configs hold the discovered values and depend on it", async () => {
   const registered = mock(false);
   const { LvsCluster } = await import("../../../components/cluster");
-  const lvs = new LvsCluster("duo", { config: colocatedWithoutMacs() });
+  const lvs = new LvsCluster("duo", { config: colocatedWithoutMacs(), liveOrder: false });
   await new Promise((r) => lvs.configHashes.apply(r));
   await settled();
 
@@ -109,7 +109,7 @@ test("a config with every MAC and interface set creates no HostDiscovery", async
   const registered = mock(false);
   const { LvsCluster } = await import("../../../components/cluster");
   const c = parseStackFile(fs.readFileSync(path.join(root, "examples/Pulumi.colocated.yaml"), "utf8")).cluster;
-  const lvs = new LvsCluster("set", { config: c });
+  const lvs = new LvsCluster("set", { config: c, liveOrder: false });
   await new Promise((r) => lvs.configHashes.apply(r));
   await settled();
   assert.equal(registered.filter((r) => r.type === DISCOVERY).length, 0);
@@ -119,7 +119,7 @@ test("a config with every MAC and interface set creates no HostDiscovery", async
 test("preview: discovery outputs unknown → no crash, and the dependent files and hashes are unknown", async () => {
   const registered = mock(true);
   const { LvsCluster } = await import("../../../components/cluster");
-  const lvs = new LvsCluster("pre", { config: colocatedWithoutMacs() });
+  const lvs = new LvsCluster("pre", { config: colocatedWithoutMacs(), liveOrder: false });
   await settled();
   const configs = registered.filter((r) => r.type === HOST_CONFIG);
   assert.equal(configs.length, 2);

@@ -9,7 +9,7 @@ import { installedPackages } from "../../../host/facts/packages";
 import { keepalivedVersion, versionAtLeast } from "../../../host/facts/keepalived";
 import { loadedModules } from "../../../host/facts/modules";
 import { sysctlValues } from "../../../host/facts/sysctls";
-import { interfaceAddresses } from "../../../host/facts/addresses";
+import { allAddresses, interfaceAddresses } from "../../../host/facts/addresses";
 import { fileStates } from "../../../host/facts/files";
 import { unitStates } from "../../../host/facts/units";
 import { nftTable } from "../../../host/facts/nft";
@@ -27,6 +27,7 @@ const FACTS: Record<string, (args: Args) => Fact<unknown>> = {
   modules: () => loadedModules,
   sysctls: (a) => sysctlValues(a![0] as string[]),
   addresses: (a) => interfaceAddresses(a![0] as string),
+  "all-addresses": () => allAddresses,
   files: (a) => fileStates(a![0] as string[]),
   units: (a) => unitStates(a![0] as string[]),
   nft: (a) => nftTable(a![0] as string),
