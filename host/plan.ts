@@ -7,13 +7,17 @@ import { ensureFiles } from "./steps/files";
 import { ensureModules } from "./steps/modules";
 import { ensureSysctls } from "./steps/sysctls";
 import { ensureUnits } from "./steps/units";
+import { ensureSyncDaemons } from "./steps/sync-daemons";
 import { StepResult } from "./steps/step";
 
 export interface Plan extends StepResult {
   steps: { name: string; result: StepResult }[];
 }
 
-/** Packages before the files keepalived validates; modules before the net.ipv4.vs.* sysctls they create. */
+/**
+ * Packages before the files keepalived validates; modules before the net.ipv4.vs.* sysctls they create; stale sync
+ * daemons stopped after keepalived has its new config.
+ */
 export function planHost(state: HostState, facts: HostFacts): Plan {
   const steps = [
     { name: "packages", result: ensurePackages(state, facts) },
@@ -22,6 +26,7 @@ export function planHost(state: HostState, facts: HostFacts): Plan {
     { name: "modules", result: ensureModules(state, facts) },
     { name: "sysctls", result: ensureSysctls(state, facts) },
     { name: "units", result: ensureUnits(state, facts) },
+    { name: "sync-daemons", result: ensureSyncDaemons(state, facts) },
   ];
   return {
     steps,

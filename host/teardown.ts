@@ -24,6 +24,12 @@ export function planTeardown(state: HostState, facts: HostFacts, baseline: Basel
     if (!baseline.keepalivedEnabled && ka.enabled === "enabled") commands.push("systemctl disable --quiet keepalived");
     changes.push("return keepalived to its previous state");
   }
+  // keepalived does not stop the kernel's sync daemons it started; while they run, ip_vs cannot be unloaded.
+  if (ownsKeepalived && !baseline.keepalivedActive)
+    for (const mode of facts.syncDaemons) {
+      commands.push(`${sh("ipvsadm", "--stop-daemon", mode)} || true`);
+      changes.push(`stop the IPVS ${mode} sync daemon`);
+    }
   for (const f of state.files) {
     if (facts.files[f.path] === undefined && !baseline.foreignFiles.includes(f.path)) continue;
     if (baseline.foreignFiles.includes(f.path)) {

@@ -61,6 +61,8 @@ export interface HostState {
   files: ManagedFile[];
   discover: Discovery[];
   vrrp: { group: string; vrid: number; vridDerived: boolean; priority: number; state: string }[];
+  /** A director whose keepalived runs the IPVS connection sync daemon (lvs_sync_daemon). */
+  ipvsSync: boolean;
   /** sha256 over every file path, mode and content: equal hashes mean nothing to write. */
   hash: string;
 }
@@ -219,6 +221,7 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
     files: sortedFiles,
     discover,
     vrrp,
+    ipvsSync: Boolean(director && model.sync),
     hash: hashFiles(sortedFiles),
   };
 }

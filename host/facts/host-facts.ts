@@ -12,6 +12,7 @@ import { fileStates, FileFact } from "./files";
 import { unitStates, UnitState } from "./units";
 import { nftTable, NftTable } from "./nft";
 import { userExists } from "./network";
+import { ipvsSyncDaemons, SyncMode } from "./ipvs-sync";
 
 export interface HostFacts {
   os: OsInfo;
@@ -24,6 +25,7 @@ export interface HostFacts {
   units: Record<string, UnitState>;
   nft: NftTable;
   scriptUser: boolean;
+  syncDaemons: SyncMode[];
 }
 
 export const MANAGED_PACKAGES = ["keepalived", "ipvsadm", "nftables"];
@@ -41,6 +43,7 @@ export function factsFor(state: HostState, extraFiles: string[] = []): Record<ke
     units: unitStates(MANAGED_UNITS),
     nft: nftTable(NAMES.nftTable),
     scriptUser: userExists(NAMES.scriptUser),
+    syncDaemons: ipvsSyncDaemons,
   };
 }
 

@@ -167,7 +167,7 @@ const MANAGED = [
   "/etc/pulumi-lvs/fwmark.nft",
 ];
 
-/** What a scenario must leave as it found: managed files, addresses, links, nft table, IPVS table, web app, routes. */
+/** What a scenario must leave as it found: managed files, addresses, links, nft table, IPVS table and modules, sync daemons, web app, routes. */
 export async function hostSnapshot(lab: LabState, host: string): Promise<string> {
   return must(
     lab,
@@ -180,6 +180,8 @@ export async function hostSnapshot(lab: LabState, host: string): Promise<string>
       "ip -4 route show; ip rule show",
       "nft list tables 2>/dev/null || true",
       "cat /proc/net/ip_vs 2>/dev/null | tail -n +4",
+      "grep -E '^ip_vs' /proc/modules | cut -d' ' -f1 | sort",
+      "if grep -qs '^ip_vs ' /proc/modules; then ipvsadm -L --daemon 2>/dev/null; fi",
       "systemctl is-active lab-web 2>/dev/null || true",
     ].join("; "),
   );

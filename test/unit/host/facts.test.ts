@@ -17,6 +17,7 @@ import { interfaceMac, routeInterface, userExists } from "../../../host/facts/ne
 import { ipvsTable } from "../../../host/facts/ipvs";
 import { vrrpJournal } from "../../../host/facts/vrrp-journal";
 import { arpSettings } from "../../../host/facts/arp";
+import { ipvsSyncDaemons } from "../../../host/facts/ipvs-sync";
 import { loadFixtures } from "./fixtures";
 
 type Args = unknown[] | null;
@@ -36,6 +37,7 @@ const FACTS: Record<string, (args: Args) => Fact<unknown>> = {
   user: (a) => userExists(a![0] as string),
   ipvs: () => ipvsTable,
   "vrrp-journal": () => vrrpJournal,
+  "ipvs-sync": () => ipvsSyncDaemons,
   arp: (a) => arpSettings(a![0] as string | null, a![1] as string),
 };
 

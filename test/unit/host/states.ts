@@ -53,8 +53,9 @@ function baseFacts(state: HostState, base: "converged" | "fresh" | undefined): H
       units: Object.fromEntries(state.services.map((s) => [s.name, { active: "active", enabled: "enabled", mainPid: 0, loaded: true }])),
       nft: { exists: state.fwmarkRules.length > 0, rules: state.fwmarkRules.map((r) => `meta mark set ${r.fwmark}`) },
       scriptUser: state.users.length > 0,
+      syncDaemons: [],
     };
-  return { os: { ...DEBIAN }, packages: [], keepalivedVersion: null, modules: [], sysctls: {}, vipAddresses: [], files: {}, units: {}, nft: { exists: false, rules: [] }, scriptUser: false };
+  return { os: { ...DEBIAN }, packages: [], keepalivedVersion: null, modules: [], sysctls: {}, vipAddresses: [], files: {}, units: {}, nft: { exists: false, rules: [] }, scriptUser: false, syncDaemons: [] };
 }
 
 export function factsOf(state: HostState, spec: FactsSpec): HostFacts {

@@ -12,6 +12,7 @@ import { ensureFiles } from "../../../host/steps/files";
 import { ensureModules } from "../../../host/steps/modules";
 import { ensureSysctls } from "../../../host/steps/sysctls";
 import { ensureUnits } from "../../../host/steps/units";
+import { ensureSyncDaemons } from "../../../host/steps/sync-daemons";
 import type { StepResult } from "../../../host/steps/step";
 import { planHost, Plan } from "../../../host/plan";
 import { applyScript, failedStep } from "../../../host/converge";
@@ -25,6 +26,7 @@ const STEPS: Record<string, (s: HostState, f: HostFacts) => StepResult> = {
   modules: ensureModules,
   sysctls: ensureSysctls,
   units: ensureUnits,
+  "sync-daemons": ensureSyncDaemons,
 };
 
 interface StepCase {

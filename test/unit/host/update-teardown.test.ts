@@ -77,4 +77,21 @@ describe("update: removed state and extended baseline", () => {
     assert.equal(b.keepalivedEnabled, true);
     assert.deepEqual(b.foreignFiles, ["/etc/keepalived/keepalived.conf"]);
   });
+
+  it("delete of a director with sync: keepalived stopped, then its sync daemons, then ip_vs can unload", () => {
+    const d1 = state("dr", "d1");
+    const facts = factsOf(d1, { base: "converged", syncDaemons: ["master"], units: { "keepalived.service": { active: "active", enabled: "enabled", mainPid: 9, loaded: true } } });
+    const plan = planTeardown(d1, facts, noBaseline);
+    const at = (c: string) => plan.commands.findIndex((x) => x.startsWith(c));
+    assert.ok(at("systemctl stop keepalived") >= 0 && at("ipvsadm --stop-daemon master") > at("systemctl stop keepalived"), plan.commands.join("\n"));
+    assert.ok(at("modprobe -r ip_vs ") > at("ipvsadm --stop-daemon master"), plan.commands.join("\n"));
+    assert.ok(plan.changes.includes("stop the IPVS master sync daemon"));
+  });
+
+  it("delete where keepalived ran before pulumi-lvs: its sync daemons are not ours to stop", () => {
+    const d1 = state("dr", "d1");
+    const facts = factsOf(d1, { base: "converged", syncDaemons: ["master"] });
+    const plan = planTeardown(d1, facts, { ...noBaseline, keepalivedActive: true, keepalivedEnabled: true });
+    assert.ok(!plan.commands.some((c) => c.includes("--stop-daemon")), plan.commands.join("\n"));
+  });
 });
