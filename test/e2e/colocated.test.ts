@@ -8,12 +8,12 @@
 // to VIP:80 whose source MAC is the peer's.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { applyCluster, destroyCluster, DeploymentState } from "../../components/direct";
-import { closePool } from "../../host/ssh";
+import { applyCluster, DeploymentState } from "../../components/direct";
 import type { LabState } from "../../lab/state";
-import { startWeb, stopWeb } from "../../lab/web";
-import { ensureLab, labDown, must, onHost } from "../support/lab-session";
-import { assertBaseline, CLIENT, formatCounts, ipvsStats, labCluster, requestsFromClient, RequestResult, snapshotAll, waitForDataPath } from "../support/data-path";
+import { startWeb } from "../../lab/web";
+import { ensureLab, must, onHost } from "../support/lab-session";
+import { endScenario } from "../support/scenario";
+import { CLIENT, formatCounts, ipvsStats, labCluster, requestsFromClient, RequestResult, snapshotAll, waitForDataPath } from "../support/data-path";
 
 const VIP = "10.77.0.100";
 const DUO = ["d1", "d2"];
@@ -85,19 +85,19 @@ describe("e2e: co-located DR (director + real server on d1 and d2)", { timeout: 
     for (const h of DUO) log(`${h} rule: ${(await must(lab, h, "nft list table ip pulumi_lvs | grep 'meta mark set'")).trim()}`);
   });
 
-  after(async () => {
-    try {
-      for (const h of DUO) await onHost(lab, h, "nft delete table ip e2e_count 2>/dev/null; true");
-      await destroyCluster(deployed, { log });
-      deployed = {};
-      stopWeb(lab, DUO);
-      await assertBaseline(lab, baseline, log);
-      log("every host is back to its baseline");
-    } finally {
-      closePool();
-      if (booted && process.env.KEEP_LAB !== "1") labDown();
-    }
-  });
+  after(() =>
+    endScenario({
+      lab,
+      deployed,
+      web: DUO,
+      baseline,
+      booted,
+      log,
+      cleanup: async () => {
+        for (const h of DUO) await onHost(lab, h, "nft delete table ip e2e_count 2>/dev/null; true");
+      },
+    }),
+  );
 
   it("with the peer-MAC rules: both serve, no request fails, crossings per request stay bounded", async () => {
     for (const h of DUO) assert.match(await must(lab, h, "nft list table ip pulumi_lvs"), new RegExp(`ether saddr != ${mac(peer(h))} meta mark set (0x0*)?${fwmark.toString(16)}\\b`, "i"));

@@ -3,13 +3,12 @@
 // must follow the weights, and the replies must come straight from the real servers (not through the director).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { applyCluster, destroyCluster, DeploymentState } from "../../components/direct";
-import { closePool } from "../../host/ssh";
+import { applyCluster, DeploymentState } from "../../components/direct";
 import type { LabState } from "../../lab/state";
-import { startWeb, stopWeb } from "../../lab/web";
-import { ensureLab, labDown, must } from "../support/lab-session";
+import { startWeb } from "../../lab/web";
+import { ensureLab, must } from "../support/lab-session";
+import { endScenario } from "../support/scenario";
 import {
-  assertBaseline,
   CLIENT,
   formatCounts,
   ipvsDests,
@@ -47,18 +46,7 @@ describe("e2e: LVS-DR from the client", { timeout: 20 * 60_000 }, () => {
     log(`provisioned 2 directors + 3 real servers in ${((Date.now() - t0) / 1000).toFixed(1)} s (VIP on d1 + IPVS ready ${settle.toFixed(1)} s after apply)`);
   });
 
-  after(async () => {
-    try {
-      await destroyCluster(deployed, { log });
-      deployed = {};
-      stopWeb(lab, REAL);
-      await assertBaseline(lab, baseline, log);
-      log("every host is back to its baseline");
-    } finally {
-      closePool();
-      if (booted && process.env.KEEP_LAB !== "1") labDown();
-    }
-  });
+  after(() => endScenario({ lab, deployed, web: REAL, baseline, booted, log }));
 
   it("rr: every real server answers, the split is even (±1), and the replies come straight from the real servers", async () => {
     for (const d of ["d1", "d2"]) await must(lab, d, "ipvsadm -Z");

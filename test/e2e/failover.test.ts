@@ -4,12 +4,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { applyCluster, destroyCluster, DeploymentState } from "../../components/direct";
+import { applyCluster, DeploymentState } from "../../components/direct";
 import { closePool } from "../../host/ssh";
 import type { LabState } from "../../lab/state";
-import { startWeb, stopWeb } from "../../lab/web";
-import { assertBaseline, CLIENT, sleep, snapshotAll, waitFor } from "../support/data-path";
-import { ensureLab, labDown, labDrCluster, must, onHost, repoRoot } from "../support/lab-session";
+import { startWeb } from "../../lab/web";
+import { CLIENT, sleep, snapshotAll, waitFor } from "../support/data-path";
+import { ensureLab, labDrCluster, must, onHost, repoRoot } from "../support/lab-session";
+import { endScenario } from "../support/scenario";
 
 const VIP = "10.77.0.100";
 const REAL = ["r1", "r2", "r3"];
@@ -123,18 +124,7 @@ describe("scenario 2: failover under traffic", { timeout: 40 * 60_000 }, () => {
     await waitForHolder(lab, "d1", 30);
   });
 
-  after(async () => {
-    try {
-      await destroyCluster(deployed);
-      deployed = {};
-      stopWeb(lab, REAL);
-      await assertBaseline(lab, baseline, log);
-      log("every host is back to its baseline");
-    } finally {
-      closePool();
-      if (booted && process.env.KEEP_LAB !== "1") labDown();
-    }
-  });
+  after(() => endScenario({ lab, deployed, web: REAL, baseline, booted, log }));
 
   it("keepalived stopped on the MASTER: the backup answers within 3 s; the old master takes the VIP back (preempt)", async () => {
     const r = await underTraffic(lab, 12, async () => void (await must(lab, "d1", "systemctl stop keepalived")));

@@ -3,12 +3,12 @@
 // within delay_loop × (retry + 1) + slack, after which c1 sees no errors; starting it again brings r2 back.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { applyCluster, destroyCluster, DeploymentState } from "../../components/direct";
-import { closePool } from "../../host/ssh";
+import { applyCluster, DeploymentState } from "../../components/direct";
 import type { LabState } from "../../lab/state";
-import { startWeb, stopWeb } from "../../lab/web";
-import { ensureLab, labDown, must, onHost } from "../support/lab-session";
-import { assertBaseline, CLIENT, formatCounts, ipvsDests, labCluster, requestsFromClient, snapshotAll, waitForDataPath } from "../support/data-path";
+import { startWeb } from "../../lab/web";
+import { ensureLab, must, onHost } from "../support/lab-session";
+import { endScenario } from "../support/scenario";
+import { CLIENT, formatCounts, ipvsDests, labCluster, requestsFromClient, snapshotAll, waitForDataPath } from "../support/data-path";
 
 const VIP = "10.77.0.100";
 const SERVICE = `-t ${VIP}:80`;
@@ -59,18 +59,7 @@ describe("e2e: health checks", { timeout: 20 * 60_000 }, () => {
     log(`provisioned d1, d2 + r1–r3 with HTTP_GET (delay_loop ${DELAY_LOOP}, retry ${RETRY}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 
-  after(async () => {
-    try {
-      await destroyCluster(deployed, { log });
-      deployed = {};
-      stopWeb(lab, REAL);
-      await assertBaseline(lab, baseline, log);
-      log("every host is back to its baseline");
-    } finally {
-      closePool();
-      if (booted && process.env.KEEP_LAB !== "1") labDown();
-    }
-  });
+  after(() => endScenario({ lab, deployed, web: REAL, baseline, booted, log }));
 
   it(`web app stopped on r2: r2 leaves IPVS within ${BOUND} s and c1 sees no errors after; started: it returns`, async () => {
     const first = await requestsFromClient(lab, `http://${VIP}/`, 30);

@@ -2,7 +2,6 @@
 // moving files). keepalived must never run an invalid config, and the next run must converge.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import { hostConfigProvider, HostConfigOutputs } from "../../components/host-config-provider";
 import { hostConfigInputs } from "../../components/host-inputs";
 import { configureSecrets } from "../../components/direct";

@@ -7,13 +7,12 @@
 // own address would not). The directors get ip_forward=1 from the render; IPVS un-NATs the replies in FORWARD.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { applyCluster, destroyCluster, DeploymentState } from "../../components/direct";
-import { closePool } from "../../host/ssh";
+import { applyCluster, DeploymentState } from "../../components/direct";
 import type { LabState } from "../../lab/state";
-import { startWeb, stopWeb } from "../../lab/web";
-import { ensureLab, labDown, must, onHost } from "../support/lab-session";
+import { startWeb } from "../../lab/web";
+import { ensureLab, must, onHost } from "../support/lab-session";
+import { endScenario } from "../support/scenario";
 import {
-  assertBaseline,
   CLIENT,
   formatCounts,
   ipvsDests,
@@ -54,19 +53,19 @@ describe("e2e: LVS-NAT and LVS-TUN from the client", { timeout: 20 * 60_000 }, (
     log(`provisioned NAT (d1, d2 + r1, r2 on :8080) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 
-  after(async () => {
-    try {
-      for (const r of REAL) await onHost(lab, r, `ip route del ${natRoute()} 2>/dev/null; true`);
-      await destroyCluster(deployed, { log });
-      deployed = {};
-      stopWeb(lab, REAL);
-      await assertBaseline(lab, baseline, log);
-      log("every host is back to its baseline");
-    } finally {
-      closePool();
-      if (booted && process.env.KEEP_LAB !== "1") labDown();
-    }
-  });
+  after(() =>
+    endScenario({
+      lab,
+      deployed,
+      web: REAL,
+      baseline,
+      booted,
+      log,
+      cleanup: async () => {
+        for (const r of REAL) await onHost(lab, r, `ip route del ${natRoute()} 2>/dev/null; true`);
+      },
+    }),
+  );
 
   it("NAT: VIP:80 → RIP:8080 on both real servers; requests and replies both cross the director", async () => {
     const service = `-t ${NAT_VIP}:80`;

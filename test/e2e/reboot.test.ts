@@ -2,12 +2,13 @@
 // (VIP on lvs0, ARP sysctls, ip_vs, fwmark rules, keepalived) and traffic flows from the client.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { applyCluster, destroyCluster, DeploymentState } from "../../components/direct";
+import { applyCluster, DeploymentState } from "../../components/direct";
 import { closePool } from "../../host/ssh";
 import type { LabState } from "../../lab/state";
-import { startWeb, stopWeb } from "../../lab/web";
-import { requestsFromClient } from "../support/data-path";
-import { ensureLab, labDown, labDrCluster, must, rebootAndWait } from "../support/lab-session";
+import { startWeb } from "../../lab/web";
+import { requestsFromClient, snapshotAll } from "../support/data-path";
+import { endScenario } from "../support/scenario";
+import { ensureLab, labDrCluster, must, rebootAndWait } from "../support/lab-session";
 
 const VIP = "10.77.0.100";
 const REAL = ["r1", "r2", "r3"];
@@ -22,10 +23,12 @@ describe("scenario 8: reboot", { timeout: 30 * 60_000 }, () => {
   let lab: LabState;
   let booted = false;
   let deployed: DeploymentState = {};
+  let baseline = new Map<string, string>();
   const log = (l: string) => console.log(`e2e reboot: ${l}`);
 
   before(async () => {
     ({ lab, booted } = ensureLab());
+    baseline = await snapshotAll(lab, ["d1", "d2", ...REAL]);
     startWeb(lab, REAL);
     // A fwmark service, so the directors also carry the nft mark rules that must come back at boot.
     const cluster = labDrCluster(lab, { realServers: REAL.map((host) => ({ host })) });
@@ -34,15 +37,7 @@ describe("scenario 8: reboot", { timeout: 30 * 60_000 }, () => {
     deployed = await applyCluster(cluster, {});
   });
 
-  after(async () => {
-    try {
-      await destroyCluster(deployed);
-      stopWeb(lab, REAL);
-    } finally {
-      closePool();
-      if (booted && process.env.KEEP_LAB !== "1") labDown();
-    }
-  });
+  after(() => endScenario({ lab, deployed, web: REAL, baseline, booted, log }));
 
   it("after rebooting r1 and d1, with no provisioning run, every setting is back and traffic flows", async () => {
     const before = await answers(lab, 9);

@@ -4,13 +4,12 @@
 // keeps its MainPID, VRRP logs no state transition, and the held connection completes intact afterwards.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { applyCluster, destroyCluster, DeploymentState } from "../../components/direct";
-import { closePool } from "../../host/ssh";
+import { applyCluster, DeploymentState } from "../../components/direct";
 import type { LabState } from "../../lab/state";
-import { startWeb, stopWeb } from "../../lab/web";
-import { ensureLab, labDown, must, onHost } from "../support/lab-session";
+import { startWeb } from "../../lab/web";
+import { ensureLab, must, onHost } from "../support/lab-session";
+import { endScenario } from "../support/scenario";
 import {
-  assertBaseline,
   CLIENT,
   formatCounts,
   ipvsDests,
@@ -79,19 +78,19 @@ describe("e2e: reload, not restart, under a held connection", { timeout: 20 * 60
     log(`provisioned d1, d2 + r1, r2 in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 
-  after(async () => {
-    try {
-      await onHost(lab, CLIENT, "p=$(cat /tmp/e2e-client.pid 2>/dev/null); [ -n \"$p\" ] && grep -qs e2e-client /proc/$p/cmdline && kill $p; rm -f /tmp/e2e-client.pid /tmp/e2e-client.py /tmp/e2e-progress /tmp/e2e-progress.tmp /tmp/e2e-fast");
-      await destroyCluster(deployed, { log });
-      deployed = {};
-      stopWeb(lab, REAL);
-      await assertBaseline(lab, baseline, log);
-      log("every host is back to its baseline");
-    } finally {
-      closePool();
-      if (booted && process.env.KEEP_LAB !== "1") labDown();
-    }
-  });
+  after(() =>
+    endScenario({
+      lab,
+      deployed,
+      web: REAL,
+      baseline,
+      booted,
+      log,
+      cleanup: async () => {
+        await onHost(lab, CLIENT, "p=$(cat /tmp/e2e-client.pid 2>/dev/null); [ -n \"$p\" ] && grep -qs e2e-client /proc/$p/cmdline && kill $p; rm -f /tmp/e2e-client.pid /tmp/e2e-client.py /tmp/e2e-progress /tmp/e2e-progress.tmp /tmp/e2e-fast");
+      },
+    }),
+  );
 
   it("weight change + new real server: directors reload only, MainPID kept, no VRRP transition, the held connection survives", async () => {
     const progress = async () => Number((await onHost(lab, CLIENT, "cat /tmp/e2e-progress 2>/dev/null || echo 0")).stdout.trim() || 0);
