@@ -35,7 +35,7 @@ function hostKeyMessage(t: Pick<SshTarget, "name" | "address" | "port" | "pinHin
 }
 
 function connectOnce(target: SshTarget, sock?: NodeJS.ReadableStream): Promise<Client> {
-  // Required here, not at the top: this module is captured by Pulumi's closure serializer.
+  // Loaded on the first connect: code paths that never connect (validate, render, preview diffs) skip ssh2.
   const { Client: SshClient } = require("ssh2") as typeof import("ssh2");
   return new Promise((resolve, reject) => {
     const client = new SshClient();
