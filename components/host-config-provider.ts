@@ -68,12 +68,15 @@ export function fullState(inputs: Pick<HostConfigInputs, "state" | "files" | "se
 }
 
 /**
- * The stored inputs read() returns when a host drifted: only input keys (output-only keys such as `baseline` would
- * otherwise show up as removed inputs in the next preview), with a changed hash so that preview shows an update.
+ * The stored inputs read() returns when a host drifted: the input keys (not output-only ones such as `baseline`, which
+ * would show up as removed inputs in the next preview), a changed hash so that preview shows an update, and `drift`,
+ * what differs on the host now. The engine shows a refresh as a diff of the stored inputs (the provider's diff,
+ * inverted), so `drift` is what `pulumi refresh` shows (`+ drift: [...]`) and what the next `preview --diff` shows the
+ * update repairing (`- drift: [...]`); without it both showed only the hash gaining its "drifted:" prefix.
  */
-export function driftedInputs(props: HostConfigOutputs): HostConfigInputs {
+export function driftedInputs(props: HostConfigOutputs, drift: string[]): HostConfigInputs & { drift: string[] } {
   const { baseline: _baseline, lastChanges: _lastChanges, drift: _drift, ...inputs } = props;
-  return { ...inputs, hash: props.hash.startsWith("drifted:") ? props.hash : `drifted:${props.hash}` };
+  return { ...inputs, hash: props.hash.startsWith("drifted:") ? props.hash : `drifted:${props.hash}`, drift };
 }
 
 class HostConfigProvider implements pulumi.dynamic.ResourceProvider<HostConfigInputs, HostConfigOutputs> {
@@ -171,7 +174,7 @@ class HostConfigProvider implements pulumi.dynamic.ResourceProvider<HostConfigIn
     const facts = await gatherFacts(transport, state);
     const drift = planHost(state, facts).changes;
     if (drift.length === 0) return { id, props: { ...props, drift: [] } };
-    const inputs = driftedInputs(props);
+    const inputs = driftedInputs(props, drift);
     return { id, props: { ...props, hash: inputs.hash, drift }, inputs } as pulumi.dynamic.ReadResult<HostConfigOutputs>;
   }
 

@@ -68,14 +68,18 @@ test("read without stored state (import) fails with a clear message", async () =
   await assert.rejects(provider.read!("d1@10.77.0.11"), /import is not supported/);
 });
 
-test("inputs returned by read() on drift hold only input keys and a changed hash (idempotent across refreshes)", async () => {
+test("inputs returned by read() on drift: input keys, a changed hash (idempotent across refreshes) and the drift found now", async () => {
   const { driftedInputs } = await import("../../../components/host-config-provider");
   const base = inputsFor();
-  const outs = { ...asOutputs(base), lastChanges: ["wrote /etc/keepalived/keepalived.conf"], drift: ["address 10.77.0.100/32 missing"] };
-  const inputs = driftedInputs(outs);
-  assert.deepEqual(Object.keys(inputs).sort(), Object.keys(base).sort(), "no output-only keys (baseline, lastChanges, drift) in the stored inputs");
+  const outs = { ...asOutputs(base), lastChanges: ["wrote /etc/keepalived/keepalived.conf"], drift: ["stale drift from an earlier refresh"] };
+  const now = ["restart pulumi-lvs-vip.service (live state drifted)"];
+  const inputs = driftedInputs(outs, now);
+  // The engine shows a refresh (and the next preview) as a diff of these stored inputs: `drift` is what makes the
+  // drift itself visible there; output-only keys such as `baseline` would only show up as noise.
+  assert.deepEqual(Object.keys(inputs).sort(), [...Object.keys(base), "drift"].sort(), "no other output-only keys (baseline, lastChanges) in the stored inputs");
+  assert.deepEqual(inputs.drift, now, "the drift read now, not the one stored by an earlier refresh");
   assert.equal(inputs.hash, `drifted:${base.hash}`);
-  assert.equal(driftedInputs({ ...outs, hash: inputs.hash }).hash, inputs.hash);
+  assert.equal(driftedInputs({ ...outs, hash: inputs.hash }, now).hash, inputs.hash);
   const provider = await loadLikeTheEngine();
   assert.deepEqual(await provider.diff!("d1", { ...outs, hash: inputs.hash }, base), {}, "the next preview shows an update that repairs the drift");
 });
