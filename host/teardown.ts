@@ -1,4 +1,5 @@
 // Delete: remove exactly what pulumi-lvs created and restore what it replaced; packages stay.
+import * as path from "node:path";
 import type { HostState } from "../core/render/host-state";
 import { NAMES, PATHS } from "../core/render/paths";
 import type { HostFacts } from "./facts/host-facts";
@@ -40,6 +41,8 @@ export function planTeardown(state: HostState, facts: HostFacts, baseline: Basel
       changes.push(`remove ${f.path}`);
     }
   }
+  // Our own directory (created by the first write of a file in it) goes once it is empty; rmdir never removes content.
+  if (state.files.some((f) => f.path === PATHS.fwmarkNft)) commands.push(`rmdir ${sh(path.posix.dirname(PATHS.fwmarkNft))} 2>/dev/null || true`);
   if (state.files.some((f) => f.path.startsWith("/etc/systemd/system/"))) commands.push("systemctl daemon-reload");
   if (ownsKeepalived && baseline.keepalivedActive && ka?.active === "active") commands.push("systemctl reload keepalived || true");
   for (const [key, value] of Object.entries(baseline.sysctls)) {

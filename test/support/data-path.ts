@@ -174,6 +174,7 @@ export async function hostSnapshot(lab: LabState, host: string): Promise<string>
     host,
     [
       `for f in ${MANAGED.join(" ")}; do [ -e "$f" ] && sha256sum "$f"; done`,
+      "[ -d /etc/pulumi-lvs ] && echo /etc/pulumi-lvs/",
       "sysctl -e net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce net.ipv4.conf.all.rp_filter net.ipv4.ip_forward",
       "ip -o -4 addr show | awk '{print $2, $4}'",
       "ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^(lvs0|tunl0)$' || true",

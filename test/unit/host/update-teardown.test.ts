@@ -94,4 +94,12 @@ describe("update: removed state and extended baseline", () => {
     const plan = planTeardown(d1, facts, { ...noBaseline, keepalivedActive: true, keepalivedEnabled: true });
     assert.ok(!plan.commands.some((c) => c.includes("--stop-daemon")), plan.commands.join("\n"));
   });
+
+  it("delete of a co-located director removes its own /etc/pulumi-lvs directory once emptied (rmdir, never rm -r)", () => {
+    const d1 = state("colocated", "d1");
+    const plan = planTeardown(d1, factsOf(d1, { base: "converged" }), noBaseline);
+    const rm = plan.commands.findIndex((c) => c === "rm -f /etc/pulumi-lvs/fwmark.nft");
+    const rmdir = plan.commands.findIndex((c) => c.startsWith("rmdir /etc/pulumi-lvs "));
+    assert.ok(rm >= 0 && rmdir > rm, plan.commands.join("\n"));
+  });
 });
