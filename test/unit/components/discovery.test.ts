@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../../../core/config/stack-file";
 import type { DiscoveryRequest } from "../../../host/discovery";
 import { root } from "../host/fixtures";
+import { onRegister } from "./registrations";
 
 const DISCOVERY = "pulumi-nodejs:dynamic/pulumi-lvs:HostDiscovery";
 const HOST_CONFIG = "pulumi-nodejs:dynamic/pulumi-lvs:HostConfig";
@@ -50,13 +51,7 @@ function mock(preview: boolean): Registered[] {
     "test",
     preview,
   );
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
-  const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
-    const deps = [...req.getDependenciesList(), ...[...req.getPropertydependenciesMap().entries()].flatMap(([, v]: [string, any]) => v.getUrnsList())];
-    pending.set(`${req.getType()}::${req.getName()}`, { type: req.getType(), name: req.getName(), inputs: {}, dependencies: [...new Set(deps as string[])] });
-    return original(req, cb);
-  };
+  onRegister((r) => pending.set(`${r.type}::${r.name}`, { type: r.type, name: r.name, inputs: {}, dependencies: r.dependencies }));
   return registered;
 }
 

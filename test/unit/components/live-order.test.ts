@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../../../core/config/stack-file";
 import { root } from "../host/fixtures";
+import { onRegister } from "./registrations";
 
 const DIRECTOR = "pulumi-lvs:index:Director";
 const deps = new Map<string, string[]>();
@@ -23,13 +24,9 @@ before(() => {
     "test",
     false,
   );
-  // The mocks API omits dependencies: record them from the requests.
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
-  const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
-    if (req.getType() === DIRECTOR) deps.set(req.getName(), (req.getDependenciesList() as string[]).map((u) => u.split("::").pop()!).sort());
-    return original(req, cb);
-  };
+  onRegister((r) => {
+    if (r.type === DIRECTOR) deps.set(r.name, r.dependsOn.map((u) => u.split("::").pop()!).sort());
+  });
 });
 
 const dr = () => parseStackFile(fs.readFileSync(path.join(root, "examples/Pulumi.dr.yaml"), "utf8")).cluster;
