@@ -11,7 +11,7 @@ import { drainConfig } from "../host/drain";
 import { CommandError } from "../host/errors";
 import { sh } from "../host/quote";
 import { secretReader, sshTargetFor } from "./ssh-target";
-import { loadFromProject } from "./provider-loader";
+import { delegatingProvider, packageRelative } from "./provider-loader";
 
 /** Bump when create/read/delete behaviour changes: refresh and destroy run the provider code stored in state. */
 export const PROVIDER_VERSION = "1";
@@ -192,41 +192,5 @@ class HostConfigProvider implements pulumi.dynamic.ResourceProvider<HostConfigIn
 /** The one provider instance (the implementation; the direct driver and the tests use it as is). */
 export const hostConfigProvider = new HostConfigProvider();
 
-/**
- * This module's path relative to the project directory, which is the working directory of both the Pulumi program
- * and the engine's dynamic-provider host: `components/host-config-provider.ts` when the program runs from source,
- * `dist/components/host-config-provider.js` when it runs compiled.
- */
-const IMPLEMENTATION: string = require("node:path").relative(process.cwd(), __filename);
-
-function loadImplementation(): HostConfigProvider {
-  return loadFromProject<HostConfigProvider>(IMPLEMENTATION, "hostConfigProvider");
-}
-
-/** What the engine runs: serialized (about 3 KB) into `__provider`, delegating every call to the implementation. */
-class HostConfigProviderLoader implements pulumi.dynamic.ResourceProvider<HostConfigInputs, HostConfigOutputs> {
-  configure(req: pulumi.dynamic.ConfigureRequest) {
-    return loadImplementation().configure(req);
-  }
-  check(olds: HostConfigInputs, news: HostConfigInputs) {
-    return loadImplementation().check(olds, news);
-  }
-  diff(id: string, olds: HostConfigOutputs, news: HostConfigInputs) {
-    return loadImplementation().diff(id, olds, news);
-  }
-  create(inputs: HostConfigInputs) {
-    return loadImplementation().create(inputs);
-  }
-  update(id: string, olds: HostConfigOutputs, news: HostConfigInputs) {
-    return loadImplementation().update(id, olds, news);
-  }
-  read(id: string, props?: HostConfigOutputs) {
-    return loadImplementation().read(id, props);
-  }
-  delete(id: string, props: HostConfigOutputs) {
-    return loadImplementation().delete(id, props);
-  }
-}
-
-/** The provider handed to pulumi.dynamic.Resource. */
-export const serializedHostConfigProvider = new HostConfigProviderLoader();
+/** The provider handed to pulumi.dynamic.Resource: a small delegate to `hostConfigProvider` (see provider-loader). */
+export const serializedHostConfigProvider = delegatingProvider<HostConfigInputs, HostConfigOutputs>(packageRelative(__filename), "hostConfigProvider");

@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { Discovered, discoverValues, DiscoveryRequest } from "../host/discovery";
 import { pooledTransport } from "../host/ssh";
 import { containsUnknown, TargetInputs, UNKNOWN } from "./host-config-provider";
-import { loadFromProject } from "./provider-loader";
+import { delegatingProvider, packageRelative } from "./provider-loader";
 import { secretReader, sshTargetFor } from "./ssh-target";
 
 export const DISCOVERY_PROVIDER_VERSION = "1";
@@ -61,33 +61,5 @@ class HostDiscoveryProvider implements pulumi.dynamic.ResourceProvider<HostDisco
 
 export const hostDiscoveryProvider = new HostDiscoveryProvider();
 
-/** This module's path relative to the project directory (see loadFromProject). */
-const IMPLEMENTATION: string = require("node:path").relative(process.cwd(), __filename);
-
-function loadImplementation(): HostDiscoveryProvider {
-  return loadFromProject<HostDiscoveryProvider>(IMPLEMENTATION, "hostDiscoveryProvider");
-}
-
-/** What the engine runs: a small serialized loader delegating every call to the implementation. */
-class HostDiscoveryProviderLoader implements pulumi.dynamic.ResourceProvider<HostDiscoveryInputs, HostDiscoveryOutputs> {
-  configure(req: pulumi.dynamic.ConfigureRequest) {
-    return loadImplementation().configure(req);
-  }
-  diff(id: string, olds: HostDiscoveryOutputs, news: HostDiscoveryInputs) {
-    return loadImplementation().diff(id, olds, news);
-  }
-  create(inputs: HostDiscoveryInputs) {
-    return loadImplementation().create(inputs);
-  }
-  update(id: string, olds: HostDiscoveryOutputs, news: HostDiscoveryInputs) {
-    return loadImplementation().update(id, olds, news);
-  }
-  read(id: string, props?: HostDiscoveryOutputs) {
-    return loadImplementation().read(id, props);
-  }
-  delete() {
-    return loadImplementation().delete();
-  }
-}
-
-export const serializedHostDiscoveryProvider = new HostDiscoveryProviderLoader();
+/** The provider handed to pulumi.dynamic.Resource: a small delegate to `hostDiscoveryProvider` (see provider-loader). */
+export const serializedHostDiscoveryProvider = delegatingProvider<HostDiscoveryInputs, HostDiscoveryOutputs>(packageRelative(__filename), "hostDiscoveryProvider");
