@@ -1,5 +1,5 @@
 // `npm run demo`: boot the lab (unless up), start the web app on r1–r3, provision examples/Pulumi.dr.yaml on it
-// (`pulumi up` on a local-backend stack when a pulumi CLI is on PATH, else the same provider through
+// (through the Pulumi engine when a pulumi CLI is on PATH or built by .ci/pulumi-cli, else the same provider through
 // components/direct.ts), send requests through the VIP from c1, and show the VRRP state and IPVS table (the
 // `pulumi-lvs status` code). The lab stays up. Re-running converges: unchanged hosts are not touched.
 // `npm run demo -- down [--keep-lab]`: destroy the cluster from the saved deployment state, stop the web app,
@@ -16,6 +16,8 @@ import { closePool } from "../host/ssh";
 import { hostProcessAlive, LabHost, labHome, LabState, sshOptions, tryLoadLabState } from "../lab/state";
 import { startWeb, stopWeb } from "../lab/web";
 import { clusterStatus } from "../cli/status";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { findPulumiCli, inlineStack } from "../program/engine";
 import { formatIpvs, formatStatus, StatusReport } from "../cli/status-report";
 
 const ROOT = (() => {
@@ -121,46 +123,42 @@ function ensureWeb(lab: LabState): void {
   }
 }
 
-function pulumiOnPath(): boolean {
-  return spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" }).status === 0;
-}
-
-/**
- * `pulumi up` on a local-backend stack: its config file is ROOT/Pulumi.demo-dr.yaml (git-ignored), rewritten from the
- * example each run with the passphrase salt pulumi added kept.
- */
-function pulumiEnv(): NodeJS.ProcessEnv {
-  const backend = path.join(runDir(), "pulumi-backend");
-  fs.mkdirSync(backend, { recursive: true });
-  const configFile = path.join(ROOT, `Pulumi.${STACK_NAME}.yaml`);
+/** The demo's stack on the real engine: local file backend under the lab's run folder, the stack program inline. */
+async function engineStack(cliDir: string): Promise<Stack> {
+  const workDir = path.join(ROOT, ".engine-work", "demo");
+  fs.mkdirSync(workDir, { recursive: true });
+  // The stack config is the example's, rewritten each run; the passphrase salt the engine added is kept.
+  const configFile = path.join(workDir, `Pulumi.${STACK_NAME}.yaml`);
   const previous = fs.existsSync(configFile) ? ((parse(fs.readFileSync(configFile, "utf8")) ?? {}) as Record<string, unknown>) : {};
   const example = parse(fs.readFileSync(STACK_FILE, "utf8")) as Record<string, unknown>;
   fs.writeFileSync(configFile, `# Written by npm run demo from examples/Pulumi.dr.yaml\n${stringify({ ...previous, config: example.config })}`);
-  return { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "pulumi-lvs-demo", PULUMI_SKIP_UPDATE_CHECK: "1" };
+  return inlineStack({
+    cliDir,
+    stackName: STACK_NAME,
+    workDir,
+    backendDir: path.join(runDir(), "pulumi-backend"),
+    home: path.join(runDir(), "pulumi-home"),
+    passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? "pulumi-lvs-demo",
+  });
 }
 
-function pulumi(args: string[], env: NodeJS.ProcessEnv): void {
-  const code = run("pulumi", [...args, "--stack", STACK_NAME, "--non-interactive"], { cwd: ROOT, env });
-  if (code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (exit ${code})`);
-}
+const engineOutput = (out: string) => process.stdout.write(out.replace(/^/gm, "  "));
 
 async function provision(lab: LabState, raw: unknown): Promise<void> {
   const previous = loadState();
   const fresh = !previous || previous.labStartedAt !== lab.startedAt;
   if (previous && fresh) say(`saved deployment belongs to an earlier lab boot (${previous.labStartedAt}); starting from scratch`);
-  if (pulumiOnPath()) {
-    say(`provisioning ${path.relative(ROOT, STACK_FILE)} with \`pulumi up\` (pulumi CLI found on PATH; local backend in ${runDir()}/pulumi-backend, stack ${STACK_NAME})`);
-    const env = pulumiEnv();
-    const select = run("pulumi", ["stack", "select", "--create", STACK_NAME, "--non-interactive"], { cwd: ROOT, env });
-    if (select !== 0) throw new Error(`pulumi stack select failed (exit ${select})`);
-    pulumiEnv(); // again: stack creation may have rewritten the file (salt)
-    // A re-booted lab has fresh hosts: forget the old stack's resources so they are created again.
-    if (fresh && previous?.mode === "pulumi") pulumi(["refresh", "--yes", "--skip-preview"], env);
-    pulumi(["up", "--yes", "--skip-preview"], env);
+  const cli = findPulumiCli();
+  if (cli) {
+    say(`provisioning ${path.relative(ROOT, STACK_FILE)} through the Pulumi engine: \`pulumi up\` of the stack program (program/stack.ts, run inline by the Automation API), pulumi CLI ${cli.how}; local backend ${runDir()}/pulumi-backend, stack ${STACK_NAME}`);
+    const stack = await engineStack(cli.dir);
+    // A re-booted lab has fresh hosts: refresh first, so the engine sees what they lack and the up repairs it.
+    if (fresh && previous?.mode === "pulumi") await stack.refresh({ onOutput: engineOutput, color: "never" });
+    await stack.up({ onOutput: engineOutput, color: "never" });
     saveState({ labStartedAt: lab.startedAt, mode: "pulumi", stackFile: STACK_FILE, deployment: {} });
     return;
   }
-  say(`provisioning ${path.relative(ROOT, STACK_FILE)} through components/direct.ts (no pulumi CLI on PATH: the same HostConfig provider, driven directly; state in ${statePath()})`);
+  say(`provisioning ${path.relative(ROOT, STACK_FILE)} through components/direct.ts (no pulumi CLI on PATH nor built by .ci/pulumi-cli: the same HostConfig provider, driven directly; state in ${statePath()})`);
   const deployment = await applyCluster(raw, fresh ? {} : previous!.deployment, { log: (l) => say(`  ${l}`) });
   saveState({ labStartedAt: lab.startedAt, mode: "direct", stackFile: STACK_FILE, deployment });
 }
@@ -236,7 +234,9 @@ async function down(keepLab: boolean): Promise<number> {
   else if (!state) say(`no saved deployment (${statePath()}): nothing to destroy`);
   else if (state.labStartedAt !== lab.startedAt) say("the saved deployment belongs to an earlier lab boot: nothing to destroy");
   else if (state.mode === "pulumi") {
-    pulumi(["destroy", "--yes", "--skip-preview"], pulumiEnv());
+    const cli = findPulumiCli();
+    if (!cli) throw new Error("the demo was provisioned through the Pulumi engine, but no pulumi CLI is found now (bash .ci/pulumi-cli builds it)");
+    await (await engineStack(cli.dir)).destroy({ onOutput: engineOutput, color: "never" });
   } else {
     await destroyCluster(state.deployment, { log: (l) => say(`  ${l}`) });
   }
