@@ -7,7 +7,8 @@ import type { HostState } from "../core/render/host-state";
 export function manifestOf(hosts: HostState[]) {
   return {
     generator: "pulumi-lvs",
-    hosts: hosts.map(({ files, ...rest }) => ({
+    // The keepalived model is already in the rendered keepalived.conf; the manifest lists the other settings.
+    hosts: hosts.map(({ files, keepalived: _keepalived, ...rest }) => ({
       ...rest,
       files: files.map((f) => ({
         path: f.path,

@@ -4,6 +4,7 @@ import { ConfigIssue, configKey, PathPart, Severity } from "./issues";
 import { assignVrids } from "../model/vrid";
 import { assignFwmarks, directorHostNames, isColocated, serviceGroupName } from "../model/cluster";
 import { inCidr, sameNetwork } from "../model/cidr";
+import { isConnectionCheck } from "../model/health-check";
 
 type Report = (path: PathPart[], message: string, severity?: Severity) => void;
 type Rule = (config: ClusterConfig, report: Report) => void;
@@ -176,11 +177,9 @@ const forwardingRules: Rule = (c, report) => {
     }
     if (fwmark !== undefined && s.ports === undefined && s.port === undefined)
       report(["services", i, "ports"], "is required for a fwmark service without `port`: the mark rules need to know which ports to mark");
-    const checkPort = s.healthCheck.port ?? s.port ?? s.ports?.[0];
-    if (s.healthCheck.type !== "NONE" && s.healthCheck.type !== "MISC" && checkPort === undefined && s.realServers.some((m) => m.port === undefined))
+    const hc = s.healthCheck;
+    if (isConnectionCheck(hc) && (hc.port ?? s.port ?? s.ports?.[0]) === undefined && s.realServers.some((m) => m.port === undefined))
       report(["services", i, "healthCheck", "port"], "is required: the service has no port to probe");
-    if (s.healthCheck.type === "MISC" && s.healthCheck.script === undefined)
-      report(["services", i, "healthCheck", "script"], "is required for a MISC health check");
     if (s.ports !== undefined && fwmark === undefined)
       report(["services", i, "ports"], "only applies to fwmark services; set `fwmark` or use `port`");
   });

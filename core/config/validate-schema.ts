@@ -8,7 +8,8 @@ let compiled: ReturnType<Ajv["compile"]> | undefined;
 
 function validator() {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true });
+    // discriminator: a health check's branch is chosen by its `type`, and that branch's defaults apply.
+    const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true, discriminator: true });
     addFormats(ajv, ["ipv4"]);
     compiled = ajv.compile(clusterSchema);
   }
@@ -66,7 +67,8 @@ export function validateSchema(raw: unknown): SchemaResult {
   const seen = new Set<string>();
   const issues: ConfigIssue[] = [];
   for (const error of validate.errors ?? []) {
-    if (error.keyword === "if") continue;
+    // A bad or missing discriminator tag is also reported by the tag's own enum/type check, by its key.
+    if (error.keyword === "if" || error.keyword === "discriminator") continue;
     const issue: ConfigIssue = { key: configKey(pathOf(error)), message: messageOf(error), severity: "error" };
     const id = `${issue.key}\0${issue.message}`;
     if (!seen.has(id)) {

@@ -1,9 +1,14 @@
 // The complete desired state of each host: managed files plus the settings that must also hold right now.
 import { createHash } from "node:crypto";
-import type { ClusterModel, DirectorModel, HostModel, RealServerModel, Role, ServiceModel } from "../model/cluster";
+import type { ClusterModel, DirectorModel, HostModel, RealServerModel, Role, ServiceModel, VrrpGroupModel } from "../model/cluster";
+import { Discovered, Discovery, Filled, Holes, isPending, pendingIds, shown } from "../model/discovery";
 import { keepalivedView } from "./keepalived-view";
+import { renderKeepalivedConf } from "./keepalived-conf";
 import { MANAGED_MARKER, NAMES, PATHS } from "./paths";
 import { renderTemplate } from "./templates";
+import type { KeepalivedView } from "./views";
+
+export type { Discovered, Discovery } from "../model/discovery";
 
 export interface ManagedFile {
   path: string;
@@ -15,16 +20,6 @@ export interface ManagedFile {
   secretKeys: string[];
   /** Values still to be discovered on hosts before this file can be written (see HostState.discover). */
   pending: string[];
-}
-
-export interface Discovery {
-  /** `mac:<host>` or `interface:<host>`. */
-  id: string;
-  host: string;
-  what: "mac" | "interface";
-  /** Interface to read the MAC of (mac), or how the interface is found (interface). */
-  detail: string;
-  usedBy: string;
 }
 
 export interface FwmarkRule {
@@ -63,6 +58,8 @@ export interface HostState {
   vrrp: { group: string; vrid: number; vridDerived: boolean; priority: number; state: string }[];
   /** A director whose keepalived runs the IPVS connection sync daemon (lvs_sync_daemon). */
   ipvsSync: boolean;
+  /** A director's keepalived.conf as a model (null elsewhere): an update renders it again to drain removed members. */
+  keepalived: KeepalivedView | null;
   /** sha256 over every file path, mode and content: equal hashes mean nothing to write. */
   hash: string;
 }
@@ -71,15 +68,11 @@ export interface RenderOptions {
   /** Secret values by config key; a missing key renders a placeholder (offline render). */
   secrets?: Record<string, string | undefined>;
   /** Values discovered on hosts: director MACs and real-server interfaces, by host name. */
-  discovered?: { macs?: Record<string, string>; interfaces?: Record<string, string> };
+  discovered?: Discovered;
 }
 
 export function secretPlaceholder(key: string): string {
   return `<secret pulumi-lvs:${key}>`;
-}
-
-export function discoverPlaceholder(id: string): string {
-  return `<discover ${id}>`;
 }
 
 function file(path: string, content: string, extra: Partial<ManagedFile> = {}): ManagedFile {
@@ -98,14 +91,18 @@ function protocolOf(service: ServiceModel): FwmarkRule["protocol"] {
   return service.protocol.toLowerCase() as FwmarkRule["protocol"];
 }
 
-function nftRule(rule: FwmarkRule, macs: string[]): string {
+/** A mark rule whose peer MACs may still be pending discovery. */
+type PlannedRule = Omit<FwmarkRule, "excludeMacs"> & { excludeMacs: Filled[] };
+
+function nftRule(rule: PlannedRule): string {
+  const macs = rule.excludeMacs.map(shown);
   const ports = rule.ports.length === 1 ? `${rule.ports[0]}` : `{ ${rule.ports.join(", ")} }`;
   const exclude = macs.length === 0 ? "" : macs.length === 1 ? ` ether saddr != ${macs[0]}` : ` ether saddr != { ${macs.join(", ")} }`;
   return `ip daddr ${rule.vip} ${rule.protocol} dport ${ports}${exclude} meta mark set ${rule.fwmark}`;
 }
 
-/** Directors need the mark rules; so does a co-located host, which is one. */
-function fwmarkRules(model: ClusterModel, director: DirectorModel): FwmarkRule[] {
+/** Directors need the mark rules; so does a co-located host, which is one. A peer's MAC may be left to discovery. */
+function fwmarkRules(model: ClusterModel, director: DirectorModel, holes: Holes): PlannedRule[] {
   const peers = model.directors.filter((d) => d.host !== director.host);
   return model.services
     .filter((s) => s.fwmark !== undefined)
@@ -115,24 +112,40 @@ function fwmarkRules(model: ClusterModel, director: DirectorModel): FwmarkRule[]
       vip: s.vip,
       protocol: protocolOf(s),
       ports: s.markPorts,
-      excludeMacs: s.colocated ? peers.map((p) => p.mac ?? discoverPlaceholder(`mac:${p.host}`)) : [],
+      excludeMacs: s.colocated ? peers.map((p) => p.mac ?? holes.fill("mac", p.host, p.interface, PATHS.fwmarkNft)) : [],
     }));
+}
+
+/** A VRRP group's PASS password file (0600): the value when given, else a placeholder (offline render). */
+function vrrpAuthFile(model: ClusterModel, host: string, group: VrrpGroupModel & { auth: NonNullable<VrrpGroupModel["auth"]> }, secrets: RenderOptions["secrets"]): ManagedFile {
+  const key = group.auth.secret;
+  const password = secrets?.[key] ?? secretPlaceholder(key);
+  return file(PATHS.vrrpAuth(group.name), renderTemplate("vrrp-auth.conf", { ...head(model, host), password }), { mode: "0600", secretKeys: [key] });
+}
+
+/** Every director's secret files, rendered with the secret values: by host, by path. */
+export function renderSecretFiles(model: ClusterModel, secrets: Record<string, string | undefined>): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const d of model.directors) {
+    out[d.host] = {};
+    for (const g of model.groups) if (g.auth) out[d.host][PATHS.vrrpAuth(g.name)] = vrrpAuthFile(model, d.host, { ...g, auth: g.auth }, secrets).content;
+  }
+  return out;
 }
 
 export function renderHost(model: ClusterModel, host: HostModel, options: RenderOptions = {}): HostState {
   const director = model.directors.find((d) => d.host === host.name);
   const realServer = model.realServers.find((r) => r.host === host.name);
-  const discoveredMacs = options.discovered?.macs ?? {};
-  const discoveredIfs = options.discovered?.interfaces ?? {};
+  const holes = new Holes(options.discovered);
   const files: ManagedFile[] = [];
   const packages = new Set<string>();
   const modules = new Set<string>();
   const sysctls: Record<string, string> = {};
   const services: ServiceUnit[] = [];
-  const discover: Discovery[] = [];
   const addresses: HostState["addresses"] = [];
   const users: HostState["users"] = [];
-  let rules: FwmarkRule[] = [];
+  let rules: PlannedRule[] = [];
+  let keepalived: KeepalivedView | null = null;
 
   if (director) {
     packages.add("keepalived").add("ipvsadm");
@@ -152,42 +165,26 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
     const confFiles: string[] = [PATHS.keepalivedConf];
     for (const group of model.groups) {
       if (!group.auth) continue;
-      const key = group.auth.secret;
-      const value = options.secrets?.[key];
-      const path = PATHS.vrrpAuth(group.name);
-      confFiles.push(path);
-      files.push(
-        file(path, renderTemplate("vrrp-auth.conf", { ...head(model, host.name), password: value ?? secretPlaceholder(key) }), {
-          mode: "0600",
-          secretKeys: [key],
-        }),
-      );
+      const auth = vrrpAuthFile(model, host.name, { ...group, auth: group.auth }, options.secrets);
+      confFiles.push(auth.path);
+      files.push(auth);
     }
-    files.unshift(file(PATHS.keepalivedConf, renderTemplate("keepalived.conf", keepalivedView(model, director))));
+    keepalived = keepalivedView(model, director);
+    files.unshift(file(PATHS.keepalivedConf, renderKeepalivedConf(keepalived)));
     files.push(file(PATHS.modprobe, renderTemplate("modprobe.conf", { ...head(model, host.name), connTabBits: model.ipvs.connTabBits })));
     services.push({ name: "keepalived.service", enable: true, onChange: "reload", files: confFiles });
-
-    rules = fwmarkRules(model, director);
-    for (const peer of model.directors) {
-      if (peer.host === director.host || peer.mac || !rules.some((r) => r.excludeMacs.length > 0)) continue;
-      const id = `mac:${peer.host}`;
-      discover.push({ id, host: peer.host, what: "mac", detail: peer.interface, usedBy: PATHS.fwmarkNft });
-    }
+    rules = fwmarkRules(model, director, holes);
   }
 
-  if (realServer) addRealServer(model, realServer, discoveredIfs, sysctls, modules, addresses, services, files, discover);
+  if (realServer) addRealServer(model, realServer, holes, sysctls, modules, addresses, services, files);
 
   if (rules.length > 0) {
     packages.add("nftables");
-    const resolved = rules.map((r) => ({
-      service: `${r.service} (fwmark ${r.fwmark})`,
-      rule: nftRule(r, r.excludeMacs.map((m) => resolveMac(m, discoveredMacs))),
-    }));
-    const pending = [...new Set(resolved.flatMap((r) => [...r.rule.matchAll(/<discover ([^>]+)>/g)].map((m) => m[1])))];
-    files.push(file(PATHS.fwmarkNft, renderTemplate("fwmark.nft", { ...head(model, host.name), table: NAMES.nftTable, rules: resolved }), { pending }));
+    const view = rules.map((r) => ({ service: `${r.service} (fwmark ${r.fwmark})`, rule: nftRule(r) }));
+    const pending = pendingIds(rules.flatMap((r) => r.excludeMacs));
+    files.push(file(PATHS.fwmarkNft, renderTemplate("fwmark.nft", { ...head(model, host.name), table: NAMES.nftTable, rules: view }), { pending }));
     files.push(file(PATHS.fwmarkUnit, renderTemplate("fwmark.service", { ...head(model, host.name), table: NAMES.nftTable, path: PATHS.fwmarkNft })));
     services.push({ name: NAMES.fwmarkUnit, enable: true, onChange: "restart", files: [PATHS.fwmarkNft, PATHS.fwmarkUnit] });
-    rules = rules.map((r) => ({ ...r, excludeMacs: r.excludeMacs.map((m) => resolveMac(m, discoveredMacs)) }));
   }
 
   Object.assign(sysctls, host.sysctls);
@@ -216,40 +213,35 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
     modules: [...modules],
     sysctls: Object.fromEntries(sortedSysctls(sysctls).map((s) => [s.key, s.value])),
     addresses,
-    fwmarkRules: rules,
+    fwmarkRules: rules.map((r) => ({ ...r, excludeMacs: r.excludeMacs.map(shown) })),
     services,
     files: sortedFiles,
-    discover,
+    discover: holes.uses,
     vrrp,
     ipvsSync: Boolean(director && model.sync),
+    keepalived,
     hash: hashFiles(sortedFiles),
   };
-}
-
-function resolveMac(value: string, discovered: Record<string, string>): string {
-  const m = /^<discover mac:(.+)>$/.exec(value);
-  return m && discovered[m[1]] ? discovered[m[1]].toLowerCase() : value;
 }
 
 function addRealServer(
   model: ClusterModel,
   rs: RealServerModel,
-  discoveredIfs: Record<string, string>,
+  holes: Holes,
   sysctls: Record<string, string>,
   modules: Set<string>,
   addresses: HostState["addresses"],
   services: ServiceUnit[],
   files: ManagedFile[],
-  discover: Discovery[],
 ): void {
   if (rs.vips.length === 0) return;
-  const iface = rs.interface ?? discoveredIfs[rs.host];
-  // The kernel uses max(all, <iface>), so `all` alone is enough; the named interface documents intent.
-  for (const scope of ["all", ...(iface ? [iface] : [])]) {
+  const iface = rs.interface ?? holes.fill("interface", rs.host, "route to the first director", PATHS.sysctl);
+  // The kernel uses max(all, <iface>), so `all` alone is enough (and the file is complete without the interface while
+  // it is pending); the named interface documents intent.
+  for (const scope of ["all", ...(isPending(iface) ? [] : [iface])]) {
     sysctls[`net.ipv4.conf.${scope}.arp_ignore`] = "1";
     sysctls[`net.ipv4.conf.${scope}.arp_announce`] = "2";
   }
-  if (!iface) discover.push({ id: `interface:${rs.host}`, host: rs.host, what: "interface", detail: "route to the first director", usedBy: PATHS.sysctl });
   if (rs.tunnel) {
     modules.add("ipip");
     sysctls["net.ipv4.conf.all.rp_filter"] = "0";

@@ -1,127 +1,53 @@
-// The typed view model of one director's keepalived.conf: every default and derived value decided here.
+// The typed view model of one director's keepalived.conf (views.ts): every default and derived value decided here.
+import type { HealthCheckConfig } from "../config/schema";
 import type { ClusterModel, DirectorModel, ServiceMember, ServiceModel, VrrpGroupModel } from "../model/cluster";
+import { ConnectionCheck, isConnectionCheck } from "../model/health-check";
+import { assertNever } from "../util/never";
 import { NAMES, PATHS } from "./paths";
-import { renderTemplate } from "./templates";
-import { realServersText } from "./real-servers-text";
+import type { CheckView, KeepalivedView, RealServerView, VirtualServerView, VrrpInstanceView, VrrpScriptView } from "./views";
 
-const servicesText = new WeakMap<ClusterModel, string>();
+export type { CheckView, KeepalivedView, RealServerView, VirtualServerView } from "./views";
 
-function virtualServersText(model: ClusterModel): string {
-  let text = servicesText.get(model);
-  if (text === undefined) {
-    text = renderTemplate("keepalived-services.conf", { virtualServers: model.services.map(virtualServerView) });
-    servicesText.set(model, text);
+type UrlCheck = Extract<HealthCheckConfig, { type: "HTTP" | "SSL" }>;
+
+function connectionCheck(hc: ConnectionCheck, block: CheckView["block"], url: CheckView["url"]): CheckView {
+  return { block, url, miscPath: null, miscTimeout: null, connectTimeout: hc.connectTimeout, retry: hc.retry, delayBeforeRetry: hc.delayBeforeRetry };
+}
+
+const urlOf = (hc: UrlCheck): CheckView["url"] => ({ path: hc.path, statusCode: hc.statusCode, digest: hc.digest ?? null });
+
+function checkView(hc: HealthCheckConfig): CheckView | null {
+  switch (hc.type) {
+    case "NONE":
+      return null;
+    case "MISC":
+      return { block: "MISC_CHECK", url: null, miscPath: hc.script, miscTimeout: hc.scriptTimeout, connectTimeout: null, retry: hc.retry, delayBeforeRetry: hc.delayBeforeRetry };
+    case "TCP":
+      return connectionCheck(hc, "TCP_CHECK", null);
+    case "HTTP":
+      return connectionCheck(hc, "HTTP_GET", urlOf(hc));
+    case "SSL":
+      return connectionCheck(hc, "SSL_GET", urlOf(hc));
+    default:
+      return assertNever(hc, "health check type");
   }
-  return text;
 }
 
-export interface CheckView {
-  block: "TCP_CHECK" | "HTTP_GET" | "SSL_GET" | "MISC_CHECK";
-  url: { path: string; statusCode: string; digest: string | null } | null;
-  miscPath: string | null;
-  miscTimeout: number | null;
-  connectPort: number | null;
-  /** Connection checks only (TCP/HTTP/SSL); MISC_CHECK has no connection. */
-  connectTimeout: number | null;
-  retry: number;
-  delayBeforeRetry: number;
-}
-
-export interface RealServerView {
-  address: string;
-  port: number | null;
-  weight: number;
-  check: CheckView | null;
-}
-
-export interface VirtualServerView {
-  name: string;
-  /** `VIP PORT` or `fwmark N`. */
-  address: string;
-  fwmarkNote: string | null;
-  delayLoop: number;
-  scheduler: string;
-  method: "DR" | "NAT" | "TUN";
-  /** Omitted for fwmark services (keepalived warns, and its config test fails, when one is given). */
-  protocol: string | null;
-  persistenceTimeout: number | null;
-  persistenceGranularity: string | null;
-  quorum: number | null;
-  /** The real_server blocks (rendered from the real_server partial, see real-servers-text.ts). */
-  realServersText: string;
-}
-
-export interface VrrpInstanceView {
-  name: string;
-  state: "MASTER" | "BACKUP";
-  interface: string;
-  vrid: number;
-  vridDerived: boolean;
-  priority: number;
-  advertInt: number;
-  nopreempt: boolean;
-  preemptDelay: number | null;
-  unicastSrc: string;
-  unicastPeers: string[];
-  authInclude: string | null;
-  vips: string[];
-  trackScripts: string[];
-}
-
-export interface VrrpScriptView {
-  name: string;
-  script: string;
-  interval: number;
-  timeout: number | null;
-  weight: number;
-  fall: number;
-  rise: number;
-}
-
-export interface KeepalivedView {
-  cluster: string;
-  host: string;
-  routerId: string;
-  scriptUser: string;
-  garpMasterRefresh: number;
-  reloadCheckConfig: boolean;
-  sync: { interface: string; instance: string; id: number } | null;
-  timeouts: { name: string; seconds: number }[] | null;
-  scripts: VrrpScriptView[];
-  instances: VrrpInstanceView[];
-  /** The virtual_server blocks, identical on every director: rendered once per cluster. */
-  virtualServersText: string;
-}
-
-function checkView(service: ServiceModel, member: ServiceMember): CheckView | null {
+/** The port a connection check probes: the check's own, else the member's, else the service's. */
+function connectPortOf(service: ServiceModel, member: ServiceMember): number | null {
   const hc = service.healthCheck;
-  if (hc.type === "NONE") return null;
-  const common = { retry: hc.retry, delayBeforeRetry: hc.delayBeforeRetry };
-  if (hc.type === "MISC") {
-    return { block: "MISC_CHECK", url: null, miscPath: hc.script ?? "", miscTimeout: hc.scriptTimeout, connectPort: null, connectTimeout: null, ...common };
-  }
-  const connectPort = hc.port ?? member.port ?? service.port ?? service.markPorts[0] ?? null;
-  const url = hc.type === "TCP" ? null : { path: hc.path, statusCode: hc.statusCode, digest: hc.digest ?? null };
-  const block = hc.type === "TCP" ? "TCP_CHECK" : hc.type === "HTTP" ? "HTTP_GET" : "SSL_GET";
-  return { block, url, miscPath: null, miscTimeout: null, connectPort, connectTimeout: hc.connectTimeout, ...common };
+  return isConnectionCheck(hc) ? (hc.port ?? member.port ?? service.port ?? service.markPorts[0] ?? null) : null;
 }
 
 function virtualServerView(service: ServiceModel): VirtualServerView {
   const fwmark = service.fwmark;
-  // One check view object per connect port, so members with equal checks share it (see real-servers-text.ts).
-  const checks = new Map<number | null, CheckView | null>();
-  const checkFor = (m: ServiceMember) => {
-    const view = checkView(service, m);
-    const key = view?.connectPort ?? null;
-    if (!checks.has(key)) checks.set(key, view);
-    return checks.get(key)!;
-  };
   const realServers: RealServerView[] = service.members.map((m) => ({
     address: m.address,
     // A fwmark service carries no port; DR/TUN members listen on the virtual port.
     port: fwmark !== undefined ? null : (m.port ?? service.port ?? null),
     weight: m.weight,
-    check: checkFor(m),
+    connectPort: connectPortOf(service, m),
+    draining: false,
   }));
   return {
     name: service.name,
@@ -139,8 +65,18 @@ function virtualServerView(service: ServiceModel): VirtualServerView {
     persistenceTimeout: service.persistence?.timeout ?? null,
     persistenceGranularity: service.persistence?.granularity ?? null,
     quorum: service.quorum ?? null,
-    realServersText: realServersText(realServers),
+    check: checkView(service.healthCheck),
+    realServers,
   };
+}
+
+/** The virtual servers are the same on every director: one array per model. */
+const servicesView = new WeakMap<ClusterModel, VirtualServerView[]>();
+
+function virtualServers(model: ClusterModel): VirtualServerView[] {
+  let views = servicesView.get(model);
+  if (!views) servicesView.set(model, (views = model.services.map(virtualServerView)));
+  return views;
 }
 
 function instanceView(group: VrrpGroupModel, director: DirectorModel): VrrpInstanceView {
@@ -185,6 +121,6 @@ export function keepalivedView(model: ClusterModel, director: DirectorModel): Ke
     timeouts: timeouts.length > 0 ? timeouts : null,
     scripts: [...scripts.values()],
     instances: model.groups.map((g) => instanceView(g, director)),
-    virtualServersText: virtualServersText(model),
+    virtualServers: virtualServers(model),
   };
 }

@@ -1,0 +1,33 @@
+// `directors`: the hosts that run IPVS and keepalived.
+import { ifname, ipv4, mac } from "./common";
+
+export const directors = {
+  type: "array",
+  minItems: 1,
+  description: "Hosts that run IPVS and keepalived.",
+  items: {
+    type: "object",
+    properties: {
+      host: { type: "string", description: "Name of an entry in `hosts`." },
+      interface: { ...ifname, default: "eth0", description: "Interface on the cluster segment (VRRP, VIPs, sync)." },
+      priority: { type: "integer", minimum: 1, maximum: 254, description: "VRRP priority (highest wins); distinct per group." },
+      state: {
+        type: "string",
+        enum: ["BACKUP", "MASTER"],
+        default: "BACKUP",
+        description: "Initial VRRP state. BACKUP everywhere lets priority decide, and is required by nopreempt.",
+      },
+      mac: {
+        ...mac,
+        description: "MAC this director transmits from on `interface`. Needed for co-located DR peer rules; discovered on the host when omitted.",
+      },
+      unicastPeers: {
+        type: "array",
+        items: ipv4,
+        description: "VRRP unicast peers; derived from the other directors when omitted.",
+      },
+    },
+    required: ["host", "priority"],
+    additionalProperties: false,
+  },
+} as const;

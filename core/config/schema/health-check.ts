@@ -1,0 +1,70 @@
+// `services[].healthCheck`: how keepalived decides whether a real server is up. One branch per kind, chosen by `type`
+// (Ajv's discriminator, so each branch's defaults apply); a kind's fields are accepted only on that kind.
+import { port } from "./common";
+
+/** Every kind: `delayLoop` is also the virtual_server's delay_loop, so even NONE has it. */
+const every = {
+  delayLoop: { type: "integer", minimum: 1, maximum: 3600, default: 5, description: "Seconds between checks (keepalived's own default, 60, is too slow)." },
+} as const;
+
+const retries = {
+  retry: { type: "integer", minimum: 0, maximum: 100, default: 2, description: "Failed checks before a real server is removed." },
+  delayBeforeRetry: { type: "integer", minimum: 1, maximum: 600, default: 2, description: "Seconds between retries." },
+} as const;
+
+/** Checks that open a connection to the real server. */
+const connection = {
+  port: { ...port, description: "Port probed; defaults to the real server's port." },
+  connectTimeout: { type: "integer", minimum: 1, maximum: 600, default: 3, description: "Seconds to wait for a connection." },
+  ...retries,
+} as const;
+
+const url = {
+  path: { type: "string", pattern: "^/[^\\s\"]*$", default: "/", description: "URL path requested." },
+  statusCode: { type: "string", pattern: "^\\d{3}(-\\d{3})?$", default: "200-299", description: "Accepted status code or range." },
+  digest: { type: "string", pattern: "^[0-9a-f]{32}$", description: "Expected MD5 digest of the body (from `genhash`); replaces statusCode." },
+} as const;
+
+function kind<const T extends string, const P extends object, const R extends readonly string[] = []>(type: T, description: string, properties: P, required?: R) {
+  return {
+    type: "object",
+    description,
+    properties: { type: { const: type }, ...every, ...properties },
+    required: ["type", ...((required ?? []) as unknown as R)],
+    additionalProperties: false,
+  } as const;
+}
+
+export const tcpCheck = kind("TCP", "TCP_CHECK: the real server accepts a connection.", connection);
+export const httpCheck = kind("HTTP", "HTTP_GET: a request for `path` answers with `statusCode` (or `digest`).", { ...connection, ...url });
+export const sslCheck = kind("SSL", "SSL_GET: as HTTP, over TLS.", { ...connection, ...url });
+export const miscCheck = kind(
+  "MISC",
+  "MISC_CHECK: a command run as keepalived_script exits 0.",
+  {
+    script: { type: "string", pattern: '^[^"\\n]+$', description: "Command run by keepalived_script; exit 0 = up (no double quotes)." },
+    scriptTimeout: { type: "integer", minimum: 1, default: 5, description: "Seconds before the script counts as failed." },
+    ...retries,
+  },
+  ["script"],
+);
+export const noCheck = kind("NONE", "No check: every real server counts as up.", {});
+
+export const HEALTH_CHECK_KINDS = ["TCP", "HTTP", "SSL", "MISC", "NONE"] as const;
+
+export const healthCheck = {
+  type: "object",
+  description: "How keepalived decides whether a real server is up.",
+  properties: {
+    type: {
+      type: "string",
+      enum: HEALTH_CHECK_KINDS,
+      default: "TCP",
+      description: "TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, or NONE (always up).",
+    },
+  },
+  required: ["type"],
+  discriminator: { propertyName: "type" },
+  oneOf: [tcpCheck, httpCheck, sslCheck, miscCheck, noCheck],
+  default: {},
+} as const;

@@ -1,0 +1,73 @@
+// `vrrp`: the VRRP groups (keepalived vrrp_instance), each carrying the VIPs of the services assigned to it.
+import { ifname, name, secretRef } from "./common";
+
+const trackScript = {
+  type: "object",
+  properties: {
+    name: { ...name, description: "vrrp_script name." },
+    script: { type: "string", pattern: '^[^"\\n]+$', description: "Command run as keepalived_script; exit 0 = healthy (no double quotes)." },
+    interval: { type: "integer", minimum: 1, default: 2, description: "Seconds between runs." },
+    timeout: { type: "integer", minimum: 1, description: "Seconds before a run counts as failed." },
+    weight: {
+      type: "integer",
+      minimum: -253,
+      maximum: 253,
+      default: 0,
+      description: "Priority change on failure (negative) or success (positive); 0 = FAULT on failure.",
+    },
+    fall: { type: "integer", minimum: 1, default: 2, description: "Failures before the script counts as down." },
+    rise: { type: "integer", minimum: 1, default: 2, description: "Successes before the script counts as up." },
+  },
+  required: ["name", "script"],
+  additionalProperties: false,
+} as const;
+
+export const vrrp = {
+  type: "array",
+  minItems: 1,
+  description: "VRRP groups (keepalived vrrp_instance); each carries the VIPs of the services assigned to it.",
+  items: {
+    type: "object",
+    properties: {
+      name: { ...name, description: "vrrp_instance name." },
+      virtualRouterId: {
+        type: "integer",
+        minimum: 1,
+        maximum: 255,
+        description: "VRID, unique per segment; derived from the cluster and group names when omitted.",
+      },
+      interface: { ...ifname, description: "Interface for this group; defaults to each director's interface." },
+      advertInt: {
+        type: "integer",
+        minimum: 1,
+        maximum: 255,
+        default: 1,
+        description: "Advert interval in whole seconds (VRRPv2 has no sub-second adverts: keepalived rounds them with a warning).",
+      },
+      nopreempt: { type: "boolean", default: false, description: "A recovered higher-priority node does not take the VIPs back." },
+      preemptDelay: { type: "integer", minimum: 0, maximum: 1000, description: "Seconds to wait before preempting." },
+      unicast: { type: "boolean", default: true, description: "Send adverts unicast to the peers instead of multicast." },
+      priorities: {
+        type: "object",
+        additionalProperties: { type: "integer", minimum: 1, maximum: 254 },
+        description: "Per-director priority overrides for this group, by host name.",
+      },
+      auth: {
+        type: "object",
+        description: "VRRPv2 PASS authentication (obsolete in RFC 3768; an isolated segment is the real protection).",
+        properties: { password: { ...secretRef, description: "Password (max 8 characters) as a secret reference." } },
+        required: ["password"],
+        additionalProperties: false,
+      },
+      strict: { type: "boolean", default: false, description: "keepalived vrrp_strict. Refused: it installs rules that drop VIP traffic." },
+      trackScripts: {
+        type: "array",
+        default: [],
+        description: "Scripts whose failure lowers this node's priority (weight) or puts the group in FAULT (weight 0).",
+        items: trackScript,
+      },
+    },
+    required: ["name"],
+    additionalProperties: false,
+  },
+} as const;
