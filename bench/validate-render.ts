@@ -1,8 +1,7 @@
-// Benchmark (not a test): validate + model + render for 2 directors × 1,000 real servers × 50 VIPs. Target < 200 ms.
+// Benchmark (not a test): validate + plan (model, render, split) for 2 directors × 1,000 real servers × 50 VIPs. Target < 200 ms.
 import { performance } from "node:perf_hooks";
 import { validateCluster } from "../core/config/validate";
-import { buildModel } from "../core/model/cluster";
-import { renderCluster } from "../core/render/host-state";
+import { planCluster } from "../core/plan";
 
 function bigCluster(realServers: number, vips: number, membersPerVip: number) {
   const ip = (n: number) => `10.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
@@ -40,7 +39,7 @@ function once(raw: unknown): { wall: number; cpu: number } {
   const cpuStart = process.cpuUsage();
   const result = validateCluster(raw);
   if (!result.ok) throw new Error(result.issues.map((i) => `${i.key}: ${i.message}`).join("\n"));
-  const hosts = renderCluster(buildModel(result.config!));
+  const { hosts } = planCluster(result.config!);
   const wall = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
   if (hosts.length !== 1002) throw new Error(`expected 1002 rendered hosts, got ${hosts.length}`);

@@ -6,8 +6,7 @@ import { parseStackFile, StackFile } from "../core/config/stack-file";
 import { validateCluster } from "../core/config/validate";
 import { checkSecretReferences } from "../core/config/secrets";
 import { ConfigIssue, formatIssue } from "../core/config/issues";
-import { buildModel } from "../core/model/cluster";
-import { renderCluster } from "../core/render/host-state";
+import { planCluster } from "../core/plan";
 import { writeRender } from "./write-render";
 import { clusterStatus, MissingSecretError } from "./status";
 import { formatStatus } from "./status-report";
@@ -70,7 +69,7 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     io.err(USAGE);
     return 2;
   }
-  const hosts = renderCluster(buildModel(config));
+  const hosts = planCluster(config).hosts.map((h) => h.state);
   writeRender(path.resolve(outDir), hosts);
   for (const h of hosts) {
     const notes = [

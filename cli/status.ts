@@ -1,13 +1,10 @@
 // `pulumi-lvs status`, the I/O part: SSH targets from the stack config's ssh settings, one read-only facts round
 // trip per host (in parallel), then the pure report (cli/status-report.ts).
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import type { ClusterConfig } from "../core/config/schema";
-import { buildModel, ClusterModel } from "../core/model/cluster";
-import { renderCluster } from "../core/render/host-state";
-import { targetFor } from "../components/target";
+import { ClusterPlan, planCluster } from "../core/plan";
+import { targetFor, targetOf } from "../core/plan/target";
 import { SshTarget, SshTransport } from "../host/ssh";
+import { sshTargetFor } from "../host/ssh-target";
 import { gatherStatusFacts } from "../host/facts/status-facts";
 import { HostResult, statusPlans, statusReport, StatusReport } from "./status-report";
 
@@ -48,50 +45,32 @@ export function sshSecrets(config: ClusterConfig, env: NodeJS.ProcessEnv = proce
   return out;
 }
 
-function expandHome(p: string | undefined): string | undefined {
-  return p && p.startsWith("~/") ? path.join(os.homedir(), p.slice(2)) : p;
-}
-
-/** The SSH target of one host, as the provider builds it (host keys always verified), with few retries. */
-export function sshTargetFor(config: ClusterConfig, hostName: string, secrets: Record<string, string>): SshTarget {
-  const host = config.hosts.find((h) => h.name === hostName);
-  if (!host) throw new Error(`no host named ${hostName}`);
-  const t = targetFor(config, host);
-  const keyFile = expandHome(t.privateKeyFile);
-  const privateKey = (t.privateKeySecret ? secrets[t.privateKeySecret] : undefined) ?? (keyFile ? fs.readFileSync(keyFile, "utf8") : undefined);
-  const agent = t.agent ? process.env.SSH_AUTH_SOCK : undefined;
-  const knownHostsFile = expandHome(t.knownHostsFile);
+/**
+ * The SSH target of one host, as the providers build it, for a read-only look: host keys always verified and never
+ * recorded (no trust on first use), short deadlines, one retry.
+ */
+export function statusTarget(config: ClusterConfig, hostName: string, secrets: Record<string, string>): SshTarget {
+  const t = sshTargetFor(hostName, targetOf(config, hostName), (key) => (key ? secrets[key] : undefined));
   return {
-    name: hostName,
-    address: t.address,
-    port: t.port,
-    user: t.user,
-    privateKey,
-    password: t.passwordSecret ? secrets[t.passwordSecret] : undefined,
-    agent,
-    hostKeys: { fingerprints: t.fingerprints, knownHostsFile, trustOnFirstUse: false },
-    pinHint: `pulumi-lvs:cluster.hosts[name=${hostName}].hostKey`,
-    bastion: t.bastion
-      ? { name: `${hostName} (bastion)`, address: t.bastion.address, port: t.bastion.port, user: t.bastion.user ?? t.user, privateKey, agent, hostKeys: { fingerprints: t.bastion.hostKey ? [t.bastion.hostKey] : [], knownHostsFile } }
-      : undefined,
-    connectTimeoutMs: Math.min(t.connectTimeoutSeconds, 15) * 1000,
+    ...t,
+    hostKeys: { ...t.hostKeys, trustOnFirstUse: false },
+    connectTimeoutMs: Math.min(t.connectTimeoutMs, 15_000),
     commandTimeoutMs: 60_000,
     retries: 1,
   };
 }
 
 /** Reads every host of the cluster (read-only) and builds the report. Unreachable hosts become problems. */
-export async function clusterStatus(config: ClusterConfig, options: { env?: NodeJS.ProcessEnv; model?: ClusterModel } = {}): Promise<StatusReport> {
+export async function clusterStatus(config: ClusterConfig, options: { env?: NodeJS.ProcessEnv; plan?: ClusterPlan } = {}): Promise<StatusReport> {
   const secrets = sshSecrets(config, options.env);
-  const model = options.model ?? buildModel(config);
-  const hosts = renderCluster(model);
-  const plans = statusPlans(model);
+  const plan = options.plan ?? planCluster(config);
+  const plans = statusPlans(plan.model);
   const results: Record<string, HostResult> = {};
   await Promise.all(
     Object.entries(plans).map(async ([name, plan]) => {
       let transport: SshTransport | undefined;
       try {
-        transport = await SshTransport.open(sshTargetFor(config, name, secrets));
+        transport = await SshTransport.open(statusTarget(config, name, secrets));
         results[name] = await gatherStatusFacts(transport, plan);
       } catch (e) {
         results[name] = { error: (e as Error).message.replace(/^host \S+: /, "") };
@@ -100,5 +79,5 @@ export async function clusterStatus(config: ClusterConfig, options: { env?: Node
       }
     }),
   );
-  return statusReport(model, hosts, results);
+  return statusReport(plan.model, plan.hosts.map((h) => h.state), results);
 }

@@ -1,18 +1,19 @@
-// The cluster component: validates the stack config, renders every host, and wires Directors, RealServers and Vips.
+// The cluster component: plans the stack config (core/plan) and declares what the plan says: a HostDiscovery per host
+// that must supply a value, a Director or RealServer (each with its HostConfig) per host, a Vip per service, and the
+// order the hosts change in.
 import * as pulumi from "@pulumi/pulumi";
 import { requireValidCluster } from "../core/config/validate";
 import { ConfigError, formatIssue } from "../core/config/issues";
 import type { ClusterConfig } from "../core/config/schema";
-import { buildModel, ClusterModel } from "../core/model/cluster";
-import { renderCluster, HostState } from "../core/render/host-state";
-import { Discovered, discoveryRequests } from "../host/discovery";
+import type { Discovered } from "../core/model/discovery";
+import { ClusterPlan, hostPlan, planCluster, secretFilesOf } from "../core/plan";
+import { structureOf, StructureError } from "../core/plan/structure";
+import { decideDirectorOrder, HolderReader, LiveOrderSource } from "../host/director-order";
 import { Director } from "./director";
 import { RealServer } from "./real-server";
 import { Vip } from "./vip";
-import { targetFor } from "./target";
-import { applyOrder } from "./host-inputs";
 import { HostDiscovery } from "./host-discovery";
-import { decideDirectorOrder, HolderReader, LiveOrderSource, sshHolderReader } from "./live-order";
+import { sshHolderReader } from "./live-order";
 
 export interface LvsClusterArgs {
   /** The `pulumi-lvs:cluster` value. Leaves such as host addresses may be Outputs of other resources. */
@@ -30,40 +31,19 @@ export interface LvsClusterArgs {
   holderReader?: HolderReader;
 }
 
-interface Rendered {
-  config: ClusterConfig;
-  model: ClusterModel;
-  hosts: HostState[];
-}
-
-/** Renders the cluster; `warn` logs the config warnings (done once per deployment, not per apply). */
-function render(raw: unknown, secrets?: Record<string, string>, warn?: (message: string) => void, discovered?: Discovered): Rendered {
+/** The validated config; errors become RunErrors (printed without a stack), warnings go to `warn`. */
+function validated(raw: unknown, warn: (message: string) => void): ClusterConfig {
   let result;
   try {
+    if (!pulumi.Output.isInstance(raw)) structureOf(raw); // names must be plain strings: they name resources
     result = requireValidCluster(raw);
   } catch (e) {
-    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    if (e instanceof ConfigError || e instanceof StructureError) throw new pulumi.RunError(e.message);
     throw e;
   }
   // Pulumi prefixes "warning:" itself; formatIssue's own prefix would print "warning: warning: …".
-  if (warn) for (const w of result.warnings) warn(formatIssue(w).replace(/^warning: /, ""));
-  const model = buildModel(result.config);
-  return { config: result.config, model, hosts: renderCluster(model, { secrets, discovered }) };
-}
-
-/** Names and roles must be known when resources are declared; only values (addresses, secrets) may be Outputs. */
-function structureOf(raw: unknown): { hosts: string[]; directors: { host: string; priority: number }[]; members: Set<string>; services: string[] } {
-  const c = raw as { hosts?: { name?: unknown }[]; directors?: { host?: unknown; priority?: unknown }[]; services?: { name?: unknown; realServers?: { host?: unknown }[] }[] };
-  const plain = (v: unknown, what: string): string => {
-    if (typeof v !== "string") throw new pulumi.RunError(`pulumi-lvs:cluster: ${what} must be a plain string (not an Output): it names a resource`);
-    return v;
-  };
-  return {
-    hosts: (c.hosts ?? []).map((h) => plain(h.name, "hosts[].name")),
-    directors: (c.directors ?? []).map((d) => ({ host: plain(d.host, "directors[].host"), priority: typeof d.priority === "number" ? d.priority : 0 })),
-    members: new Set((c.services ?? []).flatMap((s) => (s.realServers ?? []).map((m) => plain(m.host, "services[].realServers[].host")))),
-    services: (c.services ?? []).map((s) => plain(s.name, "services[].name")),
-  };
+  for (const w of result.warnings) warn(formatIssue(w).replace(/^warning: /, ""));
+  return result.config;
 }
 
 export class LvsCluster extends pulumi.ComponentResource {
@@ -81,22 +61,20 @@ export class LvsCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: LvsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pulumi-lvs:index:LvsCluster", name, {}, opts);
+    const warn = (message: string) => void pulumi.log.warn(message, this);
     const rawOutput = pulumi.output(args.config as pulumi.Input<object>) as pulumi.Output<unknown>;
-    const structure = structureOf(pulumi.Output.isInstance(args.config) ? {} : args.config);
-    const warn = (message: string) => pulumi.log.warn(message, this);
-    const plainConfig = !pulumi.Output.isInstance(args.config);
-    const planned = plainConfig ? render(args.config, undefined, warn) : undefined; // fail fast, before any resource exists
-    // Without discovered values: what does not depend on them (targets, the model), known even during preview.
-    const base = rawOutput.apply((raw) => render(raw, undefined, plainConfig ? undefined : warn));
-    const targetOf = (host: string) => base.apply((r) => targetFor(r.config, r.config.hosts.find((h) => h.name === host)!));
+    // A plain config is planned now, before any resource exists: it fails fast, and its names declare the resources.
+    // A config given as an Output is planned in the apply (and declares nothing: its names come too late).
+    const planned = pulumi.Output.isInstance(args.config) ? undefined : planCluster(validated(args.config, warn));
+    // The plan without discovered values: what does not depend on them (targets, the model), known even in preview.
+    const base = rawOutput.apply((raw): ClusterPlan => planned ?? planCluster(validated(raw, warn)));
 
-    const requests = planned ? discoveryRequests(planned.config, planned.model, planned.hosts.flatMap((h) => h.discover)) : [];
-    for (const host of [...new Set(requests.map((r) => r.host))]) {
-      const mine = requests.filter((r) => r.host === host);
-      this.discoveries.push(new HostDiscovery(`${name}-${host}-discovery`, { host, target: targetOf(host), requests: mine }, { parent: this }));
+    for (const host of planned?.hosts.filter((h) => h.discovery.length > 0) ?? []) {
+      const target = base.apply((p) => hostPlan(p, host.host).target);
+      this.discoveries.push(new HostDiscovery(`${name}-${host.host}-discovery`, { host: host.host, target, requests: host.discovery }, { parent: this }));
     }
-    // Rendering inside an apply over the discovery outputs makes every HostConfig depend on them; during a preview
-    // that creates them, the rendered files are unknown (shown as changes), never a false "no change".
+    // Planning again inside an apply over the discovery outputs makes every HostConfig depend on them; during a
+    // preview that creates them, the rendered files are unknown (shown as changes), never a false "no change".
     const discovered = pulumi.all(this.discoveries.map((d) => pulumi.all([d.macs, d.interfaces]))).apply((found) => {
       const out: Discovered = { macs: {}, interfaces: {} };
       for (const [macs, interfaces] of found) {
@@ -105,55 +83,44 @@ export class LvsCluster extends pulumi.ComponentResource {
       }
       return out;
     });
-    const rendered = pulumi.all([rawOutput, discovered]).apply(([raw, found]) => render(raw, undefined, undefined, found));
-    const secretValues = pulumi.output(args.secrets ?? {});
-    const secretFiles = pulumi.secret(
-      pulumi.all([rawOutput, secretValues]).apply(([raw, secrets]) => {
-        const byHost: Record<string, Record<string, string>> = {};
-        for (const h of render(raw, secrets as Record<string, string>).hosts)
-          byHost[h.host] = Object.fromEntries(h.files.filter((f) => f.secretKeys.length > 0).map((f) => [f.path, f.content]));
-        return byHost;
-      }),
-    );
-    const stateOf = (host: string) => rendered.apply((r) => r.hosts.find((h) => h.host === host)!);
+    const rendered = pulumi.all([base, discovered]).apply(([p, found]) => (this.discoveries.length === 0 ? p : planCluster(p.config, { discovered: found })));
+    // Secret files are rendered apart, with the secret values, into a secret Output: the state stays plain.
+    const secretFiles = pulumi.secret(pulumi.all([base, pulumi.output(args.secrets ?? {})]).apply(([p, secrets]) => secretFilesOf(p, secrets as Record<string, string>)));
     const hostArgs = (host: string) => ({
       host,
-      target: targetOf(host),
-      state: stateOf(host),
+      target: base.apply((p) => hostPlan(p, host).target),
+      state: rendered.apply((p) => hostPlan(p, host).state),
       secretFiles: secretFiles.apply((all) => all[host] ?? {}),
       drainSeconds: args.drainSeconds,
     });
 
     // Real servers first, then the directors: those not holding a VIP now first, the live MASTER last (falling back
     // to ascending priority). The chain is decided once every Director exists; destroy runs it in reverse.
-    const directorNames = new Set(structure.directors.map((d) => d.host));
-    const staticOrder = applyOrder(structure);
-    for (const host of staticOrder.filter((h) => !directorNames.has(h)))
-      this.realServers.push(new RealServer(`${name}-${host}`, hostArgs(host), { parent: this }));
-    const staticDirectors = staticOrder.filter((h) => directorNames.has(h));
+    const order = planned?.order ?? { realServers: [], directors: [] };
+    for (const host of order.realServers) this.realServers.push(new RealServer(`${name}-${host}`, hostArgs(host), { parent: this }));
     const source: LiveOrderSource =
       args.liveOrder === false
         ? { why: "liveOrder is off" }
         : !planned
           ? { why: "the config is an Output, so its hosts cannot be read before the apply" }
-          : { vips: [...new Set(planned.model.services.map((s) => s.vip))], read: args.holderReader ?? sshHolderReader(planned.config) };
-    const order = decideDirectorOrder(staticDirectors, source, (line) => void pulumi.log.info(line, this));
+          : { vips: planned.vips, read: args.holderReader ?? sshHolderReader(planned.config) };
+    const directorOrder = decideDirectorOrder(order.directors, source, (line) => void pulumi.log.info(line, this));
     const byHost = new Map<string, Director>();
-    for (const host of staticDirectors) {
-      const dependsOn = order.then((o) => [...this.realServers, ...o.slice(0, o.indexOf(host)).map((h) => byHost.get(h)!)]);
+    for (const host of order.directors) {
+      const dependsOn = directorOrder.then((o) => [...this.realServers, ...o.slice(0, o.indexOf(host)).map((h) => byHost.get(h)!)]);
       const director = new Director(`${name}-${host}`, hostArgs(host), { parent: this, dependsOn });
       byHost.set(host, director);
       this.directors.push(director);
     }
-    structure.services.forEach((service, i) => {
-      this.vips.push(new Vip(`${name}-${service}`, { service: base.apply((r) => r.model.services[i]) }, { parent: this }));
+    (planned?.structure.services ?? []).forEach((service, i) => {
+      this.vips.push(new Vip(`${name}-${service}`, { service: base.apply((p) => p.model.services[i]) }, { parent: this }));
     });
 
-    this.directorHosts = structure.directors.map((d) => d.host);
-    this.realServerHosts = structure.hosts.filter((h) => structure.members.has(h));
-    this.vipAddresses = base.apply((r) => [...new Set(r.model.services.map((s) => s.vip))]);
-    this.configHashes = rendered.apply((r) => Object.fromEntries(r.hosts.map((h) => [h.host, h.hash])));
-    this.directorOrder = pulumi.output(order);
+    this.directorHosts = planned?.structure.directors.map((d) => d.host) ?? [];
+    this.realServerHosts = planned ? planned.structure.hosts.filter((h) => planned.structure.members.has(h)) : [];
+    this.vipAddresses = base.apply((p) => p.vips);
+    this.configHashes = rendered.apply((p) => Object.fromEntries(p.hosts.map((h) => [h.host, h.state.hash])));
+    this.directorOrder = pulumi.output(directorOrder);
     this.registerOutputs({
       directorHosts: this.directorHosts,
       realServerHosts: this.realServerHosts,

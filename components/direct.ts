@@ -1,17 +1,19 @@
 // Drives the HostConfig provider directly, as the Pulumi engine would, for environments without the Pulumi CLI
-// (the tests and the demo): create / diff+update / delete in the same order the components declare.
+// (the tests and the demo): the same plan as the component, then create / diff+update / delete in the same order,
+// and refresh keeping what read() returns, as the engine stores it.
 import type { ClusterConfig } from "../core/config/schema";
 import { requireValidCluster } from "../core/config/validate";
-import { buildModel } from "../core/model/cluster";
-import { HostState, renderCluster } from "../core/render/host-state";
-import { discoverValues, discoveryRequests } from "../host/discovery";
+import { ClusterPlan, hostPlan, planCluster } from "../core/plan";
+import { describeDiscovered } from "../core/plan/discovery";
+import { targetOf } from "../core/plan/target";
+import { deploymentOf } from "../host/deploy";
+import { decideDirectorOrder } from "../host/director-order";
+import { discoverValues } from "../host/discovery";
 import { pooledTransport } from "../host/ssh";
+import { secretReader, sshTargetFor } from "../host/ssh-target";
 import type { Transport } from "../host/transport";
 import { readVipHolders } from "../host/vip-holders";
-import { hostConfigProvider, HostConfigOutputs } from "./host-config-provider";
-import { applyOrder, describeDirectorOrder, hostConfigInputs, liveDirectorOrder } from "./host-inputs";
-import { secretReader, sshTargetFor } from "./ssh-target";
-import { targetFor } from "./target";
+import { hostConfigProvider, HostConfigInputs, HostConfigOutputs } from "./host-config-provider";
 
 export type DeploymentState = Record<string, HostConfigOutputs>;
 
@@ -38,60 +40,44 @@ export interface DirectOptions {
   log?: (line: string) => void;
 }
 
-function structureOf(config: ReturnType<typeof requireValidCluster>["config"]) {
-  return {
-    hosts: config.hosts.map((h) => h.name),
-    directors: config.directors.map((d) => ({ host: d.host, priority: d.priority })),
-    members: new Set(config.services.flatMap((s) => s.realServers.map((m) => m.host))),
-  };
-}
-
 export async function configureSecrets(secrets: Record<string, string> = {}): Promise<void> {
   await hostConfigProvider.configure({ config: { get: (k: string) => secrets[k], require: (k: string) => { if (!(k in secrets)) throw new Error(`missing config ${k}`); return secrets[k]; } } } as never);
 }
 
-/** Renders every host; values the config leaves out (MACs, interfaces) are first read on the hosts concerned. */
-export async function renderWithDiscovery(
+/** The plan with the values the config leaves out (MACs, interfaces) first read on the hosts concerned. */
+export async function planWithDiscovery(
   config: ClusterConfig,
   secrets: Record<string, string> | undefined,
   transportFor: (host: string) => Promise<Transport>,
   log: (line: string) => void = () => undefined,
-): Promise<HostState[]> {
-  const model = buildModel(config);
-  const hosts = renderCluster(model, { secrets });
-  const requests = discoveryRequests(config, model, hosts.flatMap((h) => h.discover));
-  if (requests.length === 0) return hosts;
-  const discovered = await discoverValues(transportFor, requests);
-  const found = [...Object.entries(discovered.macs).map(([h, v]) => `MAC of ${h}: ${v}`), ...Object.entries(discovered.interfaces).map(([h, v]) => `interface of ${h}: ${v}`)];
-  log(`discovered ${found.join(", ")}`);
-  return renderCluster(model, { secrets, discovered });
+): Promise<ClusterPlan> {
+  const plan = planCluster(config, { secrets });
+  if (plan.discovery.length === 0) return plan;
+  const discovered = await discoverValues(transportFor, plan.discovery);
+  log(`discovered ${describeDiscovered(discovered)}`);
+  return planCluster(config, { secrets, discovered });
 }
 
 function sshTransportFor(config: ClusterConfig, secrets: Record<string, string> = {}) {
-  const secret = secretReader({ get: (k: string) => secrets[k] } as never);
-  return (host: string) => pooledTransport(sshTargetFor(host, targetFor(config, config.hosts.find((h) => h.name === host)!), secret));
+  const secret = secretReader({ get: (k: string) => secrets[k] });
+  return (host: string) => pooledTransport(sshTargetFor(host, targetOf(config, host), secret));
 }
 
 /**
- * The static apply order, with the directors reordered by who holds the VIPs now (the live MASTER last). Only an
+ * The plan's apply order, with the directors reordered by who holds the VIPs now (the live MASTER last). Only an
  * update reads the hosts: before the first create no director can hold a VIP.
  */
 export async function orderForApply(
-  config: ClusterConfig,
+  plan: ClusterPlan,
   previous: DeploymentState,
   transportFor: (host: string) => Promise<Transport>,
   log: (line: string) => void,
 ): Promise<string[]> {
-  const order = applyOrder(structureOf(config));
-  const directors = new Set(config.directors.map((d) => d.host));
-  const staticDirectors = order.filter((h) => directors.has(h));
-  const deployed = staticDirectors.filter((h) => previous[h]);
-  if (deployed.length === 0) return order;
-  const vips = [...new Set(config.services.map((s) => s.vip))];
-  const holders = await readVipHolders(transportFor, deployed, vips, log);
-  const live = liveDirectorOrder(staticDirectors, Object.keys(holders));
-  log(describeDirectorOrder(live, holders));
-  return [...order.filter((h) => !directors.has(h)), ...live];
+  const { realServers, directors } = plan.order;
+  const deployed = directors.filter((h) => previous[h]);
+  if (deployed.length === 0) return [...realServers, ...directors];
+  const live = await decideDirectorOrder(directors, { vips: plan.vips, read: (_all, vips, l) => readVipHolders(transportFor, deployed, vips, l) }, log);
+  return [...realServers, ...live];
 }
 
 /** Converges every host of the cluster; returns the new deployment state (the provider outputs per host). */
@@ -100,15 +86,16 @@ export async function applyCluster(raw: unknown, previous: DeploymentState = {},
   await configureSecrets(options.secrets);
   const { config } = requireValidCluster(raw);
   const transportFor = sshTransportFor(config, options.secrets);
-  const hosts = await renderWithDiscovery(config, options.secrets, transportFor, log);
-  const order = await orderForApply(config, previous, transportFor, log);
+  const plan = await planWithDiscovery(config, options.secrets, transportFor, log);
+  const order = await orderForApply(plan, previous, transportFor, log);
   const next: DeploymentState = {};
   const gone = new Set<string>(); // deleted from their host during this apply
   let current = "";
   try {
     for (const name of order) {
       current = name;
-      next[name] = await applyHost(name, hosts.find((h) => h.host === name)!, config, previous[name], options, log, () => gone.add(name));
+      const inputs = deploymentOf(hostPlan(plan, name).desired, options.drainSeconds ?? 5);
+      next[name] = await applyHost(name, inputs, previous[name], log, () => gone.add(name));
     }
     for (const name of Object.keys(previous).reverse()) {
       if (next[name]) continue;
@@ -124,17 +111,7 @@ export async function applyCluster(raw: unknown, previous: DeploymentState = {},
   return next;
 }
 
-async function applyHost(
-  name: string,
-  state: HostState,
-  config: ClusterConfig,
-  old: HostConfigOutputs | undefined,
-  options: DirectOptions,
-  log: (l: string) => void,
-  deleted: () => void,
-): Promise<HostConfigOutputs> {
-  const secretFiles = Object.fromEntries(state.files.filter((f) => f.secretKeys.length > 0).map((f) => [f.path, f.content]));
-  const inputs = hostConfigInputs(config, state, secretFiles, options.drainSeconds ?? 5);
+async function applyHost(name: string, inputs: HostConfigInputs, old: HostConfigOutputs | undefined, log: (l: string) => void, deleted: () => void): Promise<HostConfigOutputs> {
   if (!old) {
     const created = (await hostConfigProvider.create(inputs)).outs!;
     log(`${name}: created (${created.lastChanges.length} changes)`);
@@ -169,12 +146,24 @@ export async function destroyCluster(previous: DeploymentState, options: DirectO
   }
 }
 
-/** Reads every host and reports drift (what `pulumi refresh` would find). */
-export async function refreshCluster(previous: DeploymentState): Promise<Record<string, string[]>> {
+export interface Refreshed {
+  /** The deployment as the engine records it after a refresh: each host's outputs as read() returned them. */
+  state: DeploymentState;
+  /** What differs on each host from what was deployed (empty: converged). */
+  drift: Record<string, string[]>;
+}
+
+/**
+ * Reads every host, as `pulumi refresh` does: what read() returns replaces the stored outputs (a drifted host comes
+ * back with a changed hash, so the next apply sees an update to make), and its drift is reported.
+ */
+export async function refreshCluster(previous: DeploymentState): Promise<Refreshed> {
+  const state: DeploymentState = {};
   const drift: Record<string, string[]> = {};
   for (const [name, o] of Object.entries(previous)) {
     const r = await hostConfigProvider.read(name, o);
-    drift[name] = (r.props as HostConfigOutputs).drift;
+    state[name] = r.props as HostConfigOutputs;
+    drift[name] = state[name].drift;
   }
-  return drift;
+  return { state, drift };
 }

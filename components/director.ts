@@ -1,7 +1,7 @@
 // A director: IPVS + keepalived (and, when co-located, the real-server side) on one host.
 import * as pulumi from "@pulumi/pulumi";
 import type { HostState } from "../core/render/host-state";
-import type { TargetInputs } from "./host-config-provider";
+import type { TargetInputs } from "../core/plan/target";
 import { HostConfig } from "./host-config";
 
 export interface HostRoleArgs {

@@ -1,7 +1,9 @@
 // The dynamic resource holding one host's desired state (type pulumi-nodejs:dynamic/pulumi-lvs:HostConfig).
 import * as pulumi from "@pulumi/pulumi";
+import { splitFiles } from "../core/plan/desired";
+import type { TargetInputs } from "../core/plan/target";
 import type { HostState } from "../core/render/host-state";
-import { serializedHostConfigProvider, HostConfigInputs, PROVIDER_VERSION, TargetInputs } from "./host-config-provider";
+import { serializedHostConfigProvider, HostConfigInputs, PROVIDER_VERSION } from "./host-config-provider";
 
 export interface HostConfigArgs {
   host: pulumi.Input<string>;
@@ -21,16 +23,15 @@ export class HostConfig extends pulumi.dynamic.Resource {
   declare readonly drift: pulumi.Output<string[]>;
 
   constructor(name: string, args: HostConfigArgs, opts?: pulumi.CustomResourceOptions) {
-    const state = pulumi.output(args.state);
-    const plainFiles = state.apply((s) => Object.fromEntries(s.files.filter((f) => f.secretKeys.length === 0).map((f) => [f.path, f.content])));
-    const secretFiles = pulumi.secret(args.secretFiles ?? {});
+    const split = pulumi.output(args.state).apply(splitFiles);
     const inputs: Inputs = {
       host: args.host,
       target: args.target,
-      state: state.apply((s) => ({ ...s, files: s.files.map((f) => ({ ...f, content: "" })) })),
-      files: plainFiles,
-      secretFiles,
-      hash: state.apply((s) => s.hash),
+      state: split.apply((s) => s.state),
+      files: split.apply((s) => s.files),
+      // The secret contents come rendered with the values, apart from the state (whose secret files hold placeholders).
+      secretFiles: pulumi.secret(args.secretFiles ?? {}),
+      hash: split.apply((s) => s.hash),
       drainSeconds: args.drainSeconds ?? 5,
       providerVersion: PROVIDER_VERSION,
     };

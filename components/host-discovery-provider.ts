@@ -1,11 +1,16 @@
-// Dynamic provider reading the values a host must supply (its MAC, its serving interface): read-only over SSH,
-// re-read on refresh, nothing to undo on delete.
+// The HostDiscovery dynamic provider: reads the values a host must supply (its MAC, its serving interface) with
+// host/discovery.ts, read-only over SSH, again on refresh, nothing to undo on delete. Loaded from state by this
+// module's path and export name (dist/components/host-discovery-provider.js, `hostDiscoveryProvider`).
 import type * as pulumi from "@pulumi/pulumi";
-import { Discovered, discoverValues, DiscoveryRequest } from "../host/discovery";
+import type { Discovered } from "../core/model/discovery";
+import type { DiscoveryRequest } from "../core/plan/discovery";
+import type { TargetInputs } from "../core/plan/target";
+import { canonical } from "../host/host-settings";
+import { discoverValues } from "../host/discovery";
 import { pooledTransport } from "../host/ssh";
-import { containsUnknown, TargetInputs, UNKNOWN } from "./host-config-provider";
+import { secretReader, sshTargetFor } from "../host/ssh-target";
+import { containsUnknown, identityReplaces } from "./host-config-provider";
 import { delegatingProvider, packageRelative } from "./provider-loader";
-import { secretReader, sshTargetFor } from "./ssh-target";
 
 export const DISCOVERY_PROVIDER_VERSION = "1";
 
@@ -31,12 +36,10 @@ class HostDiscoveryProvider implements pulumi.dynamic.ResourceProvider<HostDisco
   }
 
   async diff(_id: string, olds: HostDiscoveryOutputs, news: HostDiscoveryInputs): Promise<pulumi.dynamic.DiffResult> {
-    const replaces: string[] = [];
-    if (olds.host !== news.host) replaces.push("host");
-    if (news.target !== (UNKNOWN as unknown) && olds.target.address !== news.target?.address) replaces.push("target");
+    const replaces = identityReplaces(olds, news);
     if (replaces.length > 0) return { replaces };
     if (containsUnknown(news.requests)) return {};
-    const same = JSON.stringify(olds.requests) === JSON.stringify(news.requests) && olds.providerVersion === news.providerVersion;
+    const same = canonical(olds.requests) === canonical(news.requests) && olds.providerVersion === news.providerVersion;
     return same ? { changes: false } : { changes: true };
   }
 

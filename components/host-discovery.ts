@@ -1,7 +1,7 @@
 // The dynamic resource holding what was discovered on one host (type pulumi-nodejs:dynamic/pulumi-lvs:HostDiscovery).
 import * as pulumi from "@pulumi/pulumi";
-import type { DiscoveryRequest } from "../host/discovery";
-import type { TargetInputs } from "./host-config-provider";
+import type { DiscoveryRequest } from "../core/plan/discovery";
+import type { TargetInputs } from "../core/plan/target";
 import { DISCOVERY_PROVIDER_VERSION, serializedHostDiscoveryProvider } from "./host-discovery-provider";
 
 export interface HostDiscoveryArgs {

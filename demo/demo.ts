@@ -11,6 +11,7 @@ import { parse, stringify } from "yaml";
 import { parseStackFile } from "../core/config/stack-file";
 import { requireValidCluster } from "../core/config/validate";
 import type { ClusterConfig } from "../core/config/schema";
+import { ClusterPlan, planCluster } from "../core/plan";
 import { applyCluster, destroyCluster, DeploymentState } from "../components/direct";
 import { closePool } from "../host/ssh";
 import { hostProcessAlive, LabHost, labHome, LabState, sshOptions, tryLoadLabState } from "../lab/state";
@@ -102,9 +103,10 @@ function saveState(state: DemoState): void {
   fs.renameSync(tmp, statePath());
 }
 
-function stackConfig(): { raw: unknown; config: ClusterConfig } {
+function stackConfig(): { raw: unknown; config: ClusterConfig; plan: ClusterPlan } {
   const stack = parseStackFile(fs.readFileSync(STACK_FILE, "utf8"), STACK_FILE);
-  return { raw: stack.cluster, config: requireValidCluster(stack.cluster).config };
+  const { config } = requireValidCluster(stack.cluster);
+  return { raw: stack.cluster, config, plan: planCluster(config) };
 }
 
 /** Web app on the real servers: started only where it is not already answering with the host's name. */
@@ -164,10 +166,10 @@ async function provision(lab: LabState, raw: unknown): Promise<void> {
 }
 
 /** Polls status until one MASTER holds the VIP and the IPVS table is complete (VRRP needs a few adverts). */
-async function settledStatus(config: ClusterConfig, timeoutMs = 60_000): Promise<StatusReport> {
+async function settledStatus(config: ClusterConfig, plan: ClusterPlan, timeoutMs = 60_000): Promise<StatusReport> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const report = await clusterStatus(config);
+    const report = await clusterStatus(config, { plan });
     if (report.ok || Date.now() > until) return report;
     await new Promise((r) => setTimeout(r, 2000));
   }
@@ -195,23 +197,23 @@ async function up(): Promise<number> {
 
   step("provision the LVS-DR cluster");
   t = Date.now();
-  const { raw, config } = stackConfig();
+  const { raw, config, plan } = stackConfig();
   await provision(lab, raw);
   say(`(${secs(t)})`);
 
   step("cluster status (./bin/pulumi-lvs status examples/Pulumi.dr.yaml)");
   t = Date.now();
-  const report = await settledStatus(config);
+  const report = await settledStatus(config, plan);
   for (const line of formatStatus(report)) say(line);
   say(`(${secs(t)})`);
 
-  const vip = config.services[0].vip;
+  const vip = plan.vips[0];
   step(`${REQUESTS} requests from ${CLIENT} to http://${vip}/`);
   const counts = traffic(lab, vip);
   for (const [who, n] of Object.entries(counts).sort()) say(`  ${who.padEnd(10)} ${"#".repeat(n)} ${n}`);
 
   step("IPVS on the MASTER after the requests");
-  const after = await clusterStatus(config);
+  const after = await clusterStatus(config, { plan });
   const master = after.groups[0]?.masters[0];
   for (const d of after.directors.filter((x) => x.host === master)) {
     say(`${d.host} (MASTER):`);

@@ -1,55 +1,22 @@
 // Values the stack config may leave out, read on the hosts: director MACs (peer-MAC rules) and real servers'
 // serving interfaces (ARP sysctls). One batched, read-only round trip per host.
-import type { ClusterConfig } from "../core/config/schema";
-import type { ClusterModel } from "../core/model/cluster";
-import type { Discovery } from "../core/render/host-state";
+import type { Discovered } from "../core/model/discovery";
+import type { DiscoveryRequest } from "../core/plan/discovery";
 import { batchScript, Fact, splitBatch } from "./facts/fact";
 import { interfaceMac, routeInterface } from "./facts/network";
 import { HostError } from "./errors";
 import type { Transport } from "./transport";
-
-export interface DiscoveryRequest {
-  /** The render's Discovery id: `mac:<host>` or `interface:<host>`. */
-  id: string;
-  host: string;
-  what: "mac" | "interface";
-  /** mac: the interface to read; interface: the address whose route names the interface. */
-  from: string;
-  /** Answer known without asking the host (a lone co-located director serves on its own VRRP interface). */
-  known?: string;
-  /** What the operator sets instead, named in errors. */
-  configKey: string;
-}
-
-export interface Discovered {
-  macs: Record<string, string>;
-  interfaces: Record<string, string>;
-}
-
-/** Turns the render's Discovery list into one request per value, each naming the host to ask. */
-export function discoveryRequests(config: ClusterConfig, model: ClusterModel, discoveries: Discovery[]): DiscoveryRequest[] {
-  const out = new Map<string, DiscoveryRequest>();
-  for (const d of discoveries) {
-    if (out.has(d.id)) continue;
-    if (d.what === "mac") {
-      const i = config.directors.findIndex((x) => x.host === d.host);
-      out.set(d.id, { id: d.id, host: d.host, what: "mac", from: d.detail, configKey: `pulumi-lvs:cluster.directors[${i}].mac` });
-      continue;
-    }
-    const i = (config.realServers ?? []).findIndex((x) => x.host === d.host);
-    const configKey = i >= 0 ? `pulumi-lvs:cluster.realServers[${i}].interface` : `pulumi-lvs:cluster.realServers (add { host: ${d.host}, interface: … })`;
-    // A director routes its own address via lo, so a co-located host asks for the route to another director.
-    const toward = model.directors.find((x) => x.host !== d.host);
-    const own = model.directors.find((x) => x.host === d.host);
-    const request: DiscoveryRequest = { id: d.id, host: d.host, what: "interface", from: toward?.address ?? "", configKey };
-    if (!toward && own) request.known = own.interface;
-    out.set(d.id, request);
-  }
-  return [...out.values()];
-}
+import { assertNever } from "../core/util/never";
 
 export function discoveryFact(r: DiscoveryRequest): Fact<string | null> {
-  return r.what === "mac" ? interfaceMac(r.from) : routeInterface(r.from);
+  switch (r.what) {
+    case "mac":
+      return interfaceMac(r.from);
+    case "interface":
+      return routeInterface(r.from);
+    default:
+      return assertNever(r.what, "discovery kind");
+  }
 }
 
 const IFNAME = /^[A-Za-z0-9_.@-]{1,15}$/;

@@ -7,6 +7,7 @@ import type { Baseline } from "./baseline";
 import { BACKUP_SUFFIX } from "./baseline";
 import { sh } from "./quote";
 import type { StepResult } from "./steps/step";
+import { HOST_SETTING_KEYS, HOST_SETTINGS } from "./host-settings";
 
 export function planTeardown(state: HostState, facts: HostFacts, baseline: Baseline): StepResult {
   const commands: string[] = [];
@@ -70,21 +71,12 @@ export function backupForeignFiles(baseline: Baseline): string[] {
 }
 
 /**
- * What `old` manages and `next` no longer does (files, units, sysctls, modules, the script user): the part of a
- * host an update must take down. planTeardown over it returns those objects to the baseline and leaves the rest.
+ * What `old` manages and `next` no longer does (files, units, sysctls, modules, the script user): the part of a host
+ * an update must take down, field by field as HOST_SETTINGS says. planTeardown over it returns those objects to the
+ * baseline and leaves the rest.
  */
 export function removedState(old: HostState, next: HostState): HostState {
-  return {
-    ...old,
-    packages: [],
-    users: old.users.filter((u) => !next.users.some((n) => n.name === u.name)),
-    modules: old.modules.filter((m) => !next.modules.includes(m)),
-    sysctls: Object.fromEntries(Object.entries(old.sysctls).filter(([k]) => !(k in next.sysctls))),
-    addresses: [],
-    fwmarkRules: [],
-    services: old.services.filter((s) => !next.services.some((n) => n.name === s.name)),
-    files: old.files.filter((f) => !next.files.some((n) => n.path === f.path)),
-    discover: [],
-    vrrp: [],
-  };
+  const out: Partial<Record<keyof HostState, unknown>> = {};
+  for (const k of HOST_SETTING_KEYS) out[k] = (HOST_SETTINGS[k].removed as (o: unknown, n: unknown) => unknown)(old[k], next[k]);
+  return out as HostState;
 }

@@ -3,12 +3,13 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { hostConfigProvider, HostConfigOutputs } from "../../components/host-config-provider";
-import { hostConfigInputs } from "../../components/host-inputs";
 import { configureSecrets } from "../../components/direct";
 import { requireValidCluster } from "../../core/config/validate";
 import { buildModel } from "../../core/model/cluster";
 import { renderCluster, HostState } from "../../core/render/host-state";
+import { targetOf } from "../../core/plan/target";
 import { applyScript, converge, gatherFacts } from "../../host/converge";
+import { deploymentFor } from "../../host/deploy";
 import { planHost, Plan } from "../../host/plan";
 import { closePool, SshTransport } from "../../host/ssh";
 import { TMP_SUFFIX } from "../../host/steps/files";
@@ -36,7 +37,7 @@ describe("scenario 9: interrupted apply", { timeout: 40 * 60_000 }, () => {
     const { config } = requireValidCluster(labDrCluster(lab, { realServers: [{ host: "r1" }, { host: "r2" }] }));
     state = renderCluster(buildModel(config)).find((h) => h.host === "d1")!;
     // Record d1's true baseline once: a create followed by a delete returns the host to it.
-    created = (await hostConfigProvider.create(hostConfigInputs(config, state))).outs!;
+    created = (await hostConfigProvider.create(deploymentFor(state, targetOf(config, "d1")))).outs!;
     await hostConfigProvider.delete("d1", created);
   });
 

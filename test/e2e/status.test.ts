@@ -77,7 +77,7 @@ describe("status on the lab", { timeout: 20 * 60_000 }, () => {
 
   it("status is read-only: no drift on any host afterwards", async () => {
     await clusterStatus(config);
-    const drift = await refreshCluster(deployed);
+    const { drift } = await refreshCluster(deployed);
     assert.deepEqual(Object.values(drift).flat(), [], JSON.stringify(drift));
   });
 

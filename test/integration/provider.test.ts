@@ -6,13 +6,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
-import { ApplyError, applyCluster, destroyCluster, DeploymentState, refreshCluster, renderWithDiscovery } from "../../components/direct";
+import { ApplyError, applyCluster, destroyCluster, DeploymentState, planWithDiscovery, refreshCluster } from "../../components/direct";
 import { hostConfigProvider } from "../../components/host-config-provider";
-import { hostConfigInputs } from "../../components/host-inputs";
 import { requireValidCluster } from "../../core/config/validate";
 import { buildModel } from "../../core/model/cluster";
 import { renderCluster } from "../../core/render/host-state";
 import { converge } from "../../host/converge";
+import { deploymentOf } from "../../host/deploy";
 import { closePool, pooledTransport, SshTransport } from "../../host/ssh";
 import type { LabState } from "../../lab/state";
 import { ensureLab, labDown, labDrCluster, labSshTarget as sshTargetOf, must, onHost } from "../support/lab-session";
@@ -99,9 +99,9 @@ describe("provider on real hosts", { timeout: 40 * 60_000 }, () => {
     const { config } = requireValidCluster(labDrCluster(lab, { realServers: [{ host: "r1" }, { host: "r2" }] }));
     let total = 0;
     // Rendered as an apply renders: with the interfaces the config leaves out read on the real servers.
-    const states = await renderWithDiscovery(config, undefined, (h) => pooledTransport(sshTargetOf(lab, h)));
-    for (const state of states) {
-      const inputs = hostConfigInputs(config, state);
+    const plan = await planWithDiscovery(config, undefined, (h) => pooledTransport(sshTargetOf(lab, h)));
+    for (const { state, desired } of plan.hosts) {
+      const inputs = deploymentOf(desired);
       assert.deepEqual(await hostConfigProvider.diff(state.host, deployed[state.host], inputs), { changes: false }, `${state.host}: diff must say no change`);
       const transport = await pooledTransport(sshTargetOf(lab, state.host));
       const result = await converge(transport, state);
@@ -132,11 +132,13 @@ describe("provider on real hosts", { timeout: 40 * 60_000 }, () => {
 
   it("drift: a VIP removed by hand is reported by read and repaired by the next apply", async () => {
     await must(lab, "r1", "ip addr del 10.77.0.100/32 dev lvs0");
-    const drift = await refreshCluster(deployed);
+    // As `pulumi refresh` then `pulumi up`: the next apply starts from what read() returned.
+    const { state: refreshed, drift } = await refreshCluster(deployed);
     assert.ok(drift.r1.some((c) => /restart pulumi-lvs-vip\.service/.test(c)), `r1 drift: ${drift.r1.join("; ")}`);
     assert.deepEqual(drift.r3, []);
-    const refreshed = { ...deployed, r1: { ...deployed.r1, hash: `drifted:${deployed.r1.hash}` } };
-    deployed = await applyCluster(labDrCluster(lab, { realServers: [{ host: "r1", weight: 3 }, { host: "r3" }] }), refreshed, { log });
+    const applied: string[] = [];
+    deployed = await applyCluster(labDrCluster(lab, { realServers: [{ host: "r1", weight: 3 }, { host: "r3" }] }), refreshed, { log: (l) => (applied.push(l), log(l)) });
+    assert.ok(applied.some((l) => l.startsWith("r1: updated")), `r1 must be updated from the refreshed state: ${applied.join(" | ")}`);
     assert.match(await must(lab, "r1", "ip -o -4 addr show dev lvs0"), /10\.77\.0\.100\/32/);
   });
 

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseStackFile } from "../../../core/config/stack-file";
 import { requireValidCluster } from "../../../core/config/validate";
-import { renderWithDiscovery } from "../../../components/direct";
+import { planWithDiscovery } from "../../../components/direct";
 import type { Transport } from "../../../host/transport";
 import { root } from "../host/fixtures";
 
@@ -38,7 +38,7 @@ test("co-located without MACs: the peer-MAC rules hold the discovered MACs and n
   const config = configOf("Pulumi.colocated.yaml", (c) => {
     for (const d of c.directors) delete d.mac;
   });
-  const hosts = await renderWithDiscovery(config, undefined, lab(calls), (l) => logged.push(l));
+  const hosts = (await planWithDiscovery(config, undefined, lab(calls), (l) => logged.push(l))).hosts.map((h) => h.state);
   const nft = (h: string) => hosts.find((s) => s.host === h)!.files.find((f) => f.path === "/etc/pulumi-lvs/fwmark.nft")!;
   assert.match(nft("d1").content, /ether saddr != 52:54:00:77:00:12 meta mark set/);
   assert.match(nft("d2").content, /ether saddr != 52:54:00:77:00:11 meta mark set/);
@@ -49,12 +49,12 @@ test("co-located without MACs: the peer-MAC rules hold the discovered MACs and n
 
 test("DR real servers without an interface get the per-interface ARP sysctls; a complete config asks nobody", async () => {
   const calls: string[] = [];
-  const hosts = await renderWithDiscovery(configOf("Pulumi.dr.yaml"), undefined, lab(calls));
+  const hosts = (await planWithDiscovery(configOf("Pulumi.dr.yaml"), undefined, lab(calls))).hosts.map((h) => h.state);
   const sysctl = hosts.find((h) => h.host === "r1")!.files.find((f) => f.path === "/etc/sysctl.d/90-pulumi-lvs.conf")!.content;
   assert.match(sysctl, /net\.ipv4\.conf\.eth0\.arp_ignore = 1/);
   assert.deepEqual(calls.sort(), ["r1", "r2", "r3"]);
 
   const none: string[] = [];
-  await renderWithDiscovery(configOf("Pulumi.colocated.yaml"), undefined, lab(none));
+  await planWithDiscovery(configOf("Pulumi.colocated.yaml"), undefined, lab(none));
   assert.deepEqual(none, []);
 });

@@ -8,8 +8,9 @@ import { parseStackFile } from "../../../core/config/stack-file";
 import { requireValidCluster } from "../../../core/config/validate";
 import { orderForApply } from "../../../components/direct";
 import type { HostConfigOutputs } from "../../../components/host-config-provider";
-import { describeDirectorOrder, liveDirectorOrder } from "../../../components/host-inputs";
-import { decideDirectorOrder } from "../../../components/live-order";
+import { planCluster } from "../../../core/plan";
+import { describeDirectorOrder, liveDirectorOrder } from "../../../core/plan/order";
+import { decideDirectorOrder } from "../../../host/director-order";
 import type { Transport } from "../../../host/transport";
 import { root } from "../host/fixtures";
 
@@ -77,11 +78,12 @@ test("direct driver: a first create reads nobody; an update after a failover put
   const { config } = requireValidCluster(parseStackFile(fs.readFileSync(path.join(root, "examples/Pulumi.dr.yaml"), "utf8")).cluster);
   const calls: string[] = [];
   const logged: string[] = [];
-  assert.deepEqual(await orderForApply(config, {}, hosts("d2", calls), (l) => logged.push(l)), ["r1", "r2", "r3", "d2", "d1"]);
+  const plan = planCluster(config);
+  assert.deepEqual(await orderForApply(plan, {}, hosts("d2", calls), (l) => logged.push(l)), ["r1", "r2", "r3", "d2", "d1"]);
   assert.equal(calls.length + logged.length, 0, "nothing read, nothing logged");
 
   const deployed = Object.fromEntries(["d1", "d2", "r1", "r2", "r3"].map((h) => [h, {} as HostConfigOutputs]));
-  assert.deepEqual(await orderForApply(config, deployed, hosts("d2", calls), (l) => logged.push(l)), ["r1", "r2", "r3", "d1", "d2"]);
+  assert.deepEqual(await orderForApply(plan, deployed, hosts("d2", calls), (l) => logged.push(l)), ["r1", "r2", "r3", "d1", "d2"]);
   assert.deepEqual(calls.sort(), ["d1", "d2"], "only the directors are read, once each");
   assert.deepEqual(logged, ["director order: d1, d2 (d2 holds 10.77.0.100)"]);
 });

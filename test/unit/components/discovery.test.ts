@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../../../core/config/stack-file";
-import type { DiscoveryRequest } from "../../../host/discovery";
+import type { DiscoveryRequest } from "../../../core/plan/discovery";
 import { root } from "../host/fixtures";
 import { onRegister } from "./registrations";
 

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../../../core/config/stack-file";
 import { renderFromConfig } from "../../../core";
 import { hostConfigProvider, serializedHostConfigProvider, HostConfigInputs, HostConfigOutputs, PROVIDER_VERSION } from "../../../components/host-config-provider";
-import { targetFor } from "../../../components/target";
+import { targetFor } from "../../../core/plan/target";
 import { requireValidCluster } from "../../../core/config/validate";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

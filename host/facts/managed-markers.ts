@@ -1,0 +1,12 @@
+// Which of the given files are ours already: their first line carries the managed-file marker.
+import { MANAGED_MARKER } from "../../core/render/paths";
+import type { Fact } from "./fact";
+import { sh } from "../quote";
+
+export function managedMarkers(paths: string[]): Fact<Record<string, boolean>> {
+  return {
+    id: "managed-markers",
+    command: paths.length === 0 ? "true" : `for f in ${sh(...paths)}; do [ -f "$f" ] && head -n 1 "$f" | grep -qF ${sh(MANAGED_MARKER)} && echo "$f"; done; true`,
+    parse: (stdout) => Object.fromEntries(stdout.split("\n").filter(Boolean).map((p) => [p, true])),
+  };
+}
