@@ -1,7 +1,8 @@
 // HostConfig outputs as earlier releases stored them, read as today's. The engine hands a provider the outputs it
 // stored, written by whatever release ran the last update: a director's state from before this release has no
 // keepalived model (HostState.keepalived), only the keepalived.conf it rendered. Its members are read back from that
-// text, which only those releases wrote, so an update from such a state still drains what it removes.
+// text, which only those releases wrote, so an update from such a state still drains what it removes. (Their
+// `discover` lists also differ; it only describes the files, and diff leaves it out.)
 import type { DeployedMembers } from "../core/plan/drain";
 import { membersOf } from "../core/plan/drain";
 import { PATHS } from "../core/render/paths";
@@ -38,6 +39,5 @@ export function membersOfRenderedConf(conf: string): DeployedMembers {
 export function previousOf(stored: DeployedHost): Previous {
   const model = stored.state.keepalived;
   const conf = stored.files?.[PATHS.keepalivedConf];
-  const members = model !== undefined ? membersOf(model) : conf ? membersOfRenderedConf(conf) : {};
-  return { deployed: { ...stored, state: { ...stored.state, keepalived: model ?? null } }, members };
+  return { deployed: stored, members: model ? membersOf(model) : conf ? membersOfRenderedConf(conf) : {} };
 }

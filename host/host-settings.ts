@@ -34,7 +34,7 @@ export const HOST_SETTINGS: { [K in keyof HostState]-?: Setting<K> } = {
   vrrp: { compared: true, removed: none },
   ipvsSync: { compared: true, removed: kept },
   // keepalived.conf's model: the file itself is compared (by the hash).
-  keepalived: { compared: false, removed: () => null },
+  keepalived: { compared: false, removed: () => undefined },
   hash: { compared: true, removed: kept },
 };
 

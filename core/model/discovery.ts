@@ -1,7 +1,7 @@
 // Values the config may leave out, read on the hosts before anything is written: a director's MAC (for the peer-MAC
 // rules of co-located DR) and a real server's serving interface (for its ARP sysctls). One mechanism for both: the
-// render asks `Holes` for the value; it answers with what was discovered, or with a typed Pending value, and records
-// the use, so the plan knows what to ask which host without reading any rendered text.
+// render asks `Holes` for the value; it answers with what was discovered, or with a typed Pending value whose use it
+// records, so the plan knows what to ask which host without reading any rendered text.
 import { assertNever } from "../util/never";
 
 export type DiscoveryKind = "mac" | "interface";
@@ -12,7 +12,7 @@ export interface Discovered {
   interfaces: Record<string, string>;
 }
 
-/** One use of a value left for discovery (HostState.discover). */
+/** One use of a value still to be discovered (HostState.discover). */
 export interface Discovery {
   /** `mac:<host>` or `interface:<host>`. */
   id: string;
@@ -54,16 +54,18 @@ function discoveredValue(discovered: Discovered, what: DiscoveryKind, host: stri
   }
 }
 
-/** The holes one host's render uses, filled from what was discovered. */
+/** The holes one host's render uses, filled from what was discovered; `uses` lists those still pending. */
 export class Holes {
   readonly uses: Discovery[] = [];
 
   constructor(private readonly discovered: Discovered = { macs: {}, interfaces: {} }) {}
 
   fill(what: DiscoveryKind, host: string, detail: string, usedBy: string): Filled {
+    const found = discoveredValue(this.discovered, what, host);
+    if (found !== undefined) return found;
     const id = discoveryId(what, host);
     if (!this.uses.some((u) => u.id === id && u.usedBy === usedBy)) this.uses.push({ id, host, what, detail, usedBy });
-    return discoveredValue(this.discovered, what, host) ?? { pending: id };
+    return { pending: id };
   }
 }
 

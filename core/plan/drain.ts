@@ -18,7 +18,7 @@ export type DeployedMembers = Record<string, DeployedMember[]>;
 
 const memberKey = (m: Pick<DeployedMember, "address" | "port">) => (m.port === null ? m.address : `${m.address} ${m.port}`);
 
-export function membersOf(view: KeepalivedView | null): DeployedMembers {
+export function membersOf(view: KeepalivedView | undefined): DeployedMembers {
   const out: DeployedMembers = {};
   for (const vs of view?.virtualServers ?? []) out[vs.address] = vs.realServers.map(({ address, port, weight, connectPort }) => ({ address, port, weight, connectPort }));
   return out;

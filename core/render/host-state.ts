@@ -58,8 +58,8 @@ export interface HostState {
   vrrp: { group: string; vrid: number; vridDerived: boolean; priority: number; state: string }[];
   /** A director whose keepalived runs the IPVS connection sync daemon (lvs_sync_daemon). */
   ipvsSync: boolean;
-  /** A director's keepalived.conf as a model (null elsewhere): an update renders it again to drain removed members. */
-  keepalived: KeepalivedView | null;
+  /** A director's keepalived.conf as a model (absent elsewhere): an update renders it again to drain removed members. */
+  keepalived?: KeepalivedView;
   /** sha256 over every file path, mode and content: equal hashes mean nothing to write. */
   hash: string;
 }
@@ -145,7 +145,7 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
   const addresses: HostState["addresses"] = [];
   const users: HostState["users"] = [];
   let rules: PlannedRule[] = [];
-  let keepalived: KeepalivedView | null = null;
+  let keepalived: KeepalivedView | undefined;
 
   if (director) {
     packages.add("keepalived").add("ipvsadm");
