@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import type { HostState } from "../core/render/host-state";
+import { HostState, isSecretFile } from "../core/render/host-state";
 
 export function manifestOf(hosts: HostState[]) {
   return {
@@ -15,7 +15,7 @@ export function manifestOf(hosts: HostState[]) {
         mode: f.mode,
         owner: f.owner,
         group: f.group,
-        sha256: f.secretKeys.length > 0 ? null : createHash("sha256").update(f.content).digest("hex"),
+        sha256: isSecretFile(f) ? null : createHash("sha256").update(f.content).digest("hex"),
         secretKeys: f.secretKeys,
         pending: f.pending,
       })),

@@ -1,6 +1,6 @@
 // One host's desired state as the HostConfig provider takes it: the non-file settings, the plain file contents (what
 // `pulumi preview --diff` shows line by line) and the secret ones (a secret input) apart. The only place that splits.
-import type { HostState } from "../render/host-state";
+import { HostState, isSecretFile } from "../render/host-state";
 import type { TargetInputs } from "./target";
 
 export interface HostDesired {
@@ -18,11 +18,10 @@ export interface HostDesired {
 export type SplitState = Pick<HostDesired, "state" | "files" | "secretFiles" | "hash">;
 
 export function splitFiles(state: HostState): SplitState {
-  const isSecret = (f: HostState["files"][number]) => f.secretKeys.length > 0;
   return {
     state: { ...state, files: state.files.map((f) => ({ ...f, content: "" })) },
-    files: Object.fromEntries(state.files.filter((f) => !isSecret(f)).map((f) => [f.path, f.content])),
-    secretFiles: Object.fromEntries(state.files.filter(isSecret).map((f) => [f.path, f.content])),
+    files: Object.fromEntries(state.files.filter((f) => !isSecretFile(f)).map((f) => [f.path, f.content])),
+    secretFiles: Object.fromEntries(state.files.filter(isSecretFile).map((f) => [f.path, f.content])),
     hash: state.hash,
   };
 }

@@ -71,6 +71,11 @@ export interface RenderOptions {
   discovered?: Discovered;
 }
 
+/** A file holding secret values (or their placeholders): its content travels apart and is never hashed. */
+export function isSecretFile(f: Pick<ManagedFile, "secretKeys">): boolean {
+  return f.secretKeys.length > 0;
+}
+
 export function secretPlaceholder(key: string): string {
   return `<secret pulumi-lvs:${key}>`;
 }
@@ -260,7 +265,7 @@ function addRealServer(
 export function hashFiles(files: ManagedFile[]): string {
   const h = createHash("sha256");
   // Secret files contribute their path only: a hash of a short password would be guessable.
-  for (const f of files) h.update(`${f.path}\0${f.mode}\0${f.owner}:${f.group}\0${f.secretKeys.length > 0 ? "<secret>" : f.content}\0`);
+  for (const f of files) h.update(`${f.path}\0${f.mode}\0${f.owner}:${f.group}\0${isSecretFile(f) ? "<secret>" : f.content}\0`);
   return h.digest("hex");
 }
 

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../../../core/config/stack-file";
+import { FAKE_PRIVATE_KEY, plainStrings, secretStrings } from "./registrations";
 
 const root = (() => {
   let dir = __dirname;
@@ -54,9 +55,18 @@ function settle<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply((v) => resolve(v)));
 }
 
+/** An example whose SSH key is a secret reference, as a production stack holds it. */
+function withKeySecret(file: string): any {
+  const c = structuredClone(exampleCluster(file)) as any;
+  c.ssh = { ...c.ssh, privateKey: { secret: "sshKey" } };
+  delete c.ssh.privateKeyFile;
+  return c;
+}
+
 test("a DR cluster registers one component per director, real server and VIP, each with its host config", async () => {
   const { LvsCluster } = await import("../../../components/cluster");
-  const lvs = new LvsCluster("web", { config: exampleCluster("Pulumi.dr.yaml"), liveOrder: false });
+  // The key text is at hand (as a secret value), so a leak into any input would show.
+  const lvs = new LvsCluster("web", { config: withKeySecret("Pulumi.dr.yaml"), secrets: { sshKey: pulumi.secret(FAKE_PRIVATE_KEY) }, liveOrder: false });
   const hashes = await settle(lvs.configHashes);
   await new Promise((r) => setTimeout(r, 50));
   const names = (type: string) => registered.filter((r) => r.type === type).map((r) => r.name).sort();
@@ -76,7 +86,30 @@ test("a DR cluster registers one component per director, real server and VIP, ea
   assert.ok((d1.inputs.__provider as string).includes("exports.handler"));
   const target = d1.inputs.target as Record<string, unknown>;
   assert.equal(target.address, "10.77.0.11");
-  assert.equal(JSON.stringify(d1.inputs).includes("BEGIN OPENSSH PRIVATE KEY"), false);
+  assert.equal(target.privateKeySecret, "sshKey", "the target names the key, never holds it");
+  const web = registered.filter((r) => r.name.startsWith("web-"));
+  assert.equal(web.length, 14);
+  for (const r of web) assert.equal(JSON.stringify(r.inputs).includes("BEGIN OPENSSH PRIVATE KEY"), false, `${r.name} holds the private key`);
+});
+
+test("secret values reach the inputs only as secrets: the prod example's VRRP password only in the directors' secretFiles", async () => {
+  const { LvsCluster } = await import("../../../components/cluster");
+  const password = "Zq7!pw8x";
+  const lvs = new LvsCluster("sec", { config: withKeySecret("Pulumi.prod.yaml"), secrets: { vrrpPassword: pulumi.secret(password), sshKey: pulumi.secret(FAKE_PRIVATE_KEY) }, liveOrder: false });
+  await settle(lvs.configHashes);
+  await new Promise((r) => setTimeout(r, 50));
+  const mine = registered.filter((r) => r.name.startsWith("sec-"));
+  assert.ok(mine.length >= 8, `${mine.length} registrations`);
+  for (const r of mine) {
+    const leaked = plainStrings(r.inputs).filter((s) => s.includes(password) || s.includes("PRIVATE KEY"));
+    assert.deepEqual(leaked, [], `${r.name}: a secret value in plain text`);
+    assert.ok(!secretStrings(r.inputs).some((s) => s.includes("PRIVATE KEY")), `${r.name}: the SSH key is never an input, not even as a secret`);
+  }
+  for (const d of ["sec-d1-config", "sec-d2-config"]) {
+    const config = mine.find((r) => r.name === d)!;
+    assert.ok(secretStrings(config.inputs.secretFiles).some((s) => /^auth_pass Zq7!pw8x$/m.test(s)), `${d}: the password is in its secret auth file`);
+    assert.match((config.inputs.files as Record<string, string>)["/etc/keepalived/keepalived.conf"], /includea \/etc\/keepalived\/pulumi-lvs-auth-VI_SHOP\.conf/);
+  }
 });
 
 test("an invalid config fails before any resource is registered, listing every error by key", async () => {

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../../../core/config/stack-file";
 import type { DiscoveryRequest } from "../../../core/plan/discovery";
 import { root } from "../host/fixtures";
-import { onRegister } from "./registrations";
+import { FAKE_PRIVATE_KEY, onRegister, plainStrings } from "./registrations";
 
 const DISCOVERY = "pulumi-nodejs:dynamic/pulumi-lvs:HostDiscovery";
 const HOST_CONFIG = "pulumi-nodejs:dynamic/pulumi-lvs:HostConfig";
@@ -60,15 +60,19 @@ function colocatedWithoutMacs(): any {
   const c = structuredClone(parseStackFile(fs.readFileSync(path.join(root, "examples/Pulumi.colocated.yaml"), "utf8")).cluster) as any;
   for (const d of c.directors) delete d.mac;
   delete c.realServers;
+  c.ssh = { ...(c.ssh ?? {}), privateKey: { secret: "sshKey" } };
   return c;
 }
+
+/** The key text is at hand (as a secret value), so a leak into any input would show. */
+const secrets = { sshKey: pulumi.secret(FAKE_PRIVATE_KEY) };
 
 const settled = async () => new Promise((r) => setTimeout(r, 200));
 
 test("co-located without MACs: one HostDiscovery per host; the host configs hold the discovered values and depend on it", async () => {
   const registered = mock(false);
   const { LvsCluster } = await import("../../../components/cluster");
-  const lvs = new LvsCluster("duo", { config: colocatedWithoutMacs(), liveOrder: false });
+  const lvs = new LvsCluster("duo", { config: colocatedWithoutMacs(), secrets, liveOrder: false });
   await new Promise((r) => lvs.configHashes.apply(r));
   await settled();
 
@@ -85,7 +89,9 @@ test("co-located without MACs: one HostDiscovery per host; the host configs hold
     ],
   );
   assert.equal((d2.inputs.target as { address: string }).address, "10.77.0.12");
-  assert.equal(JSON.stringify(d2.inputs).includes("PRIVATE KEY"), false);
+  assert.equal((d2.inputs.target as { privateKeySecret?: string }).privateKeySecret, "sshKey", "the target names the key, never holds it");
+  for (const r of registered) assert.equal(JSON.stringify(r.inputs).includes("PRIVATE KEY"), false, `${r.name} holds the private key`);
+  assert.ok(registered.every((r) => !plainStrings(r.inputs).some((s) => s.includes("PRIVATE KEY"))));
 
   const d1Config = registered.find((r) => r.type === HOST_CONFIG && r.name === "duo-d1-config")!;
   const files = d1Config.inputs.files as Record<string, string>;

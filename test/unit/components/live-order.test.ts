@@ -54,27 +54,29 @@ test("an injected holder (d2, the lower priority, after a failover) goes last in
   assert.deepEqual(deps.get("live-d2"), ["live-d1-config", "live-r1-config", "live-r2-config", "live-r3-config"]);
 });
 
+/** A reader that records every call and answers with a holder that would reorder the directors (d2 last). */
+function recordingReader(calls: string[][]) {
+  return async (directors: string[], vips: string[]) => {
+    calls.push([...directors, ...vips]);
+    return { d2: ["10.77.0.100"] };
+  };
+}
+
 test("liveOrder false: the static order (d2 before the expected MASTER d1), and nobody is read", async () => {
   const { LvsCluster } = await import("../../../components/cluster");
-  const lvs = new LvsCluster("fixed", {
-    config: dr(),
-    liveOrder: false,
-    holderReader: async () => {
-      throw new Error("must not be called");
-    },
-  });
+  const calls: string[][] = [];
+  const lvs = new LvsCluster("fixed", { config: dr(), liveOrder: false, holderReader: recordingReader(calls) });
   assert.deepEqual(await settle(lvs), ["d2", "d1"]);
+  assert.deepEqual(calls, [], "the reader was asked although liveOrder is off");
   assert.deepEqual(deps.get("fixed-d2"), ["fixed-r1-config", "fixed-r2-config", "fixed-r3-config"]);
   assert.deepEqual(deps.get("fixed-d1"), ["fixed-d2-config", "fixed-r1-config", "fixed-r2-config", "fixed-r3-config"]);
 });
 
 test("a config given as an Output: no host can be read while the program runs, so the reader is never asked", async () => {
   const { LvsCluster } = await import("../../../components/cluster");
-  const lvs = new LvsCluster("late", {
-    config: pulumi.output(dr()),
-    holderReader: async () => {
-      throw new Error("must not be called");
-    },
-  });
-  await new Promise((r) => lvs.directorOrder.apply(r));
+  const calls: string[][] = [];
+  const lvs = new LvsCluster("late", { config: pulumi.output(dr()), holderReader: recordingReader(calls) });
+  assert.deepEqual(await new Promise((r) => lvs.directorOrder.apply(r)), [], "an Output's directors are not known while the program runs");
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(calls, [], "the reader was asked for a config given as an Output");
 });

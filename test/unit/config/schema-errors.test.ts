@@ -40,6 +40,10 @@ const cases: RuleCase[] = [
   { name: "interface name too long", bad: (c) => (c.directors[0].interface = "averyverylongifname"), key: `${K}.directors[0].interface`, message: /at most 15 characters/, good: (c) => (c.directors[0].interface = "bond0.100") },
   { name: "name with a space", bad: (c) => (c.vrrp[0].name = "VI 1"), key: `${K}.vrrp[0].name`, message: /invalid form/, good: (c) => (c.vrrp[0].name = "VI-1") },
   { name: "sysctl value of the wrong type (quoted key)", bad: (c) => (c.hosts[0].sysctls = { "net.ipv4.ip_forward": true }), key: `${K}.hosts[0].sysctls["net.ipv4.ip_forward"]`, message: /must be string,integer/, good: (c) => (c.hosts[0].sysctls = { "net.ipv4.ip_forward": 1 }) },
+  { name: "health check of an unknown type", bad: (c) => (c.services[0].healthCheck = { type: "DNS" }), key: `${K}.services[0].healthCheck.type`, message: /^must be one of: TCP, HTTP, SSL, MISC, NONE$/, good: (c) => (c.services[0].healthCheck = { type: "SSL" }) },
+  { name: "a field of another health-check kind", bad: (c) => (c.services[0].healthCheck = { type: "TCP", path: "/health" }), key: `${K}.services[0].healthCheck.path`, message: /not a known setting/, good: (c) => (c.services[0].healthCheck = { type: "HTTP", path: "/health" }) },
+  { name: "a MISC check without its script", bad: (c) => (c.services[0].healthCheck = { type: "MISC" }), key: `${K}.services[0].healthCheck.script`, message: /^is required$/, good: (c) => (c.services[0].healthCheck = { type: "MISC", script: "/bin/true" }) },
+  { name: "a NONE check has no retries", bad: (c) => (c.services[0].healthCheck = { type: "NONE", retry: 3 }), key: `${K}.services[0].healthCheck.retry`, message: /not a known setting/, good: (c) => (c.services[0].healthCheck = { type: "NONE", delayLoop: 3 }) },
   { name: "inline secret instead of a reference", bad: (c) => (c.vrrp[0].auth = { password: "hunter2" }), key: `${K}.vrrp[0].auth.password`, message: /must be object/, good: (c) => (c.vrrp[0].auth = { password: { secret: "vrrpPassword" } }) },
 ];
 
@@ -110,4 +114,12 @@ test("defaults are applied to a copy: the caller's value is not changed", () => 
   assert.equal(result.config?.services[0].forwarding, "DR");
   assert.equal(result.config?.directors[0].state, "BACKUP");
   assert.equal(result.config?.vrrp[0].unicast, true);
+});
+
+test("health checks: each kind gets its own defaults, and only its own fields", () => {
+  const check = (hc: unknown) => validateSchema(mutated((c) => (hc === undefined ? delete c.services[0].healthCheck : (c.services[0].healthCheck = hc)))).config!.services[0].healthCheck;
+  assert.deepEqual(check(undefined), { type: "TCP", delayLoop: 5, connectTimeout: 3, retry: 2, delayBeforeRetry: 2 });
+  assert.deepEqual(check({ type: "HTTP" }), { type: "HTTP", delayLoop: 5, connectTimeout: 3, retry: 2, delayBeforeRetry: 2, path: "/", statusCode: "200-299" });
+  assert.deepEqual(check({ type: "MISC", script: "/bin/true" }), { type: "MISC", delayLoop: 5, script: "/bin/true", scriptTimeout: 5, retry: 2, delayBeforeRetry: 2 });
+  assert.deepEqual(check({ type: "NONE" }), { type: "NONE", delayLoop: 5 });
 });
