@@ -3,9 +3,7 @@
 // (stored-state.ts); the host work itself is the orchestrator's. The engine loads it from state by this module's path
 // and export name (dist/components/host-config-provider.js, `hostConfigProvider`): both must stay.
 import type * as pulumi from "@pulumi/pulumi";
-import { joinFiles } from "../core/plan/desired";
 import type { TargetInputs } from "../core/plan/target";
-import type { HostState } from "../core/render/host-state";
 import { DeployedHost, HostDeployment, hostOrchestrator, HostOrchestrator, PROVIDER_VERSION, replacedBy, sameDeployment } from "../host/deploy";
 import { pooledTransport } from "../host/ssh";
 import { secretReader, sshTargetFor } from "../host/ssh-target";
@@ -28,11 +26,6 @@ export function containsUnknown(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(containsUnknown);
   if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
   return false;
-}
-
-/** Rebuilds the full HostState from its parts. */
-export function fullState(inputs: Pick<HostConfigInputs, "state" | "files" | "secretFiles">): HostState {
-  return joinFiles(inputs);
 }
 
 /** The replacement keys of a diff; a target not known yet (preview) replaces nothing. */
