@@ -6,12 +6,8 @@ import { hashFiles, HostState } from "../render/host-state";
 import { PATHS } from "../render/paths";
 import type { KeepalivedView, RealServerView } from "../render/views";
 
-export interface DeployedMember {
-  address: string;
-  port: number | null;
-  weight: number;
-  connectPort: number | null;
-}
+/** A member as it was deployed: its view without the draining mark. */
+export type DeployedMember = Omit<RealServerView, "draining">;
 
 /** The members of each virtual server a director runs, by the virtual server's address (`VIP PORT`, `fwmark N`). */
 export type DeployedMembers = Record<string, DeployedMember[]>;

@@ -1,14 +1,12 @@
 // The complete desired state of each host: managed files plus the settings that must also hold right now.
 import { createHash } from "node:crypto";
-import type { ClusterModel, DirectorModel, HostModel, RealServerModel, Role, ServiceModel, VrrpGroupModel } from "../model/cluster";
+import type { ClusterModel, DirectorModel, HostModel, RealServerModel, Role, ServiceModel } from "../model/cluster";
 import { Discovered, Discovery, Filled, Holes, isPending, pendingIds, shown } from "../model/discovery";
 import { keepalivedView } from "./keepalived-view";
 import { renderKeepalivedConf } from "./keepalived-conf";
 import { MANAGED_MARKER, NAMES, PATHS } from "./paths";
 import { renderTemplate } from "./templates";
 import type { KeepalivedView } from "./views";
-
-export type { Discovered, Discovery } from "../model/discovery";
 
 export interface ManagedFile {
   path: string;
@@ -121,11 +119,10 @@ function fwmarkRules(model: ClusterModel, director: DirectorModel, holes: Holes)
     }));
 }
 
-/** A VRRP group's PASS password file (0600): the value when given, else a placeholder (offline render). */
-function vrrpAuthFile(model: ClusterModel, host: string, group: VrrpGroupModel & { auth: NonNullable<VrrpGroupModel["auth"]> }, secrets: RenderOptions["secrets"]): ManagedFile {
-  const key = group.auth.secret;
+/** A VRRP group's PASS password file (0600): the secret `key`'s value when given, else a placeholder (offline render). */
+function vrrpAuthFile(model: ClusterModel, host: string, group: string, key: string, secrets: RenderOptions["secrets"]): ManagedFile {
   const password = secrets?.[key] ?? secretPlaceholder(key);
-  return file(PATHS.vrrpAuth(group.name), renderTemplate("vrrp-auth.conf", { ...head(model, host), password }), { mode: "0600", secretKeys: [key] });
+  return file(PATHS.vrrpAuth(group), renderTemplate("vrrp-auth.conf", { ...head(model, host), password }), { mode: "0600", secretKeys: [key] });
 }
 
 /** Every director's secret files, rendered with the secret values: by host, by path. */
@@ -133,7 +130,7 @@ export function renderSecretFiles(model: ClusterModel, secrets: Record<string, s
   const out: Record<string, Record<string, string>> = {};
   for (const d of model.directors) {
     out[d.host] = {};
-    for (const g of model.groups) if (g.auth) out[d.host][PATHS.vrrpAuth(g.name)] = vrrpAuthFile(model, d.host, { ...g, auth: g.auth }, secrets).content;
+    for (const g of model.groups) if (g.auth) out[d.host][PATHS.vrrpAuth(g.name)] = vrrpAuthFile(model, d.host, g.name, g.auth.secret, secrets).content;
   }
   return out;
 }
@@ -170,7 +167,7 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
     const confFiles: string[] = [PATHS.keepalivedConf];
     for (const group of model.groups) {
       if (!group.auth) continue;
-      const auth = vrrpAuthFile(model, host.name, { ...group, auth: group.auth }, options.secrets);
+      const auth = vrrpAuthFile(model, host.name, group.name, group.auth.secret, options.secrets);
       confFiles.push(auth.path);
       files.push(auth);
     }
