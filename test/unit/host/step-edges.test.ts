@@ -10,6 +10,7 @@ import { merge } from "../../../host/steps/step";
 import { ensureSysctls } from "../../../host/steps/sysctls";
 import { ensureUnits } from "../../../host/steps/units";
 import { ensureUsers } from "../../../host/steps/users";
+import { mutated } from "../config/fixture";
 import { factsOf, stateOf } from "./states";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
@@ -42,21 +43,7 @@ test("files: the staged check is keepalived.conf's content wherever it sits in t
 
 test("files: only changed files under /etc/keepalived/ are pointed at their staged copies in the check", () => {
   // keepalived.conf names a non-keepalived managed path (a MISC check reading the sysctl file): left as it is.
-  const config = {
-    name: "edge",
-    subnet: "10.77.0.0/24",
-    hosts: [
-      { name: "d1", address: "10.77.0.11" },
-      { name: "d2", address: "10.77.0.12" },
-      { name: "r1", address: "10.77.0.21" },
-    ],
-    directors: [
-      { host: "d1", interface: "eth0", priority: 150 },
-      { host: "d2", interface: "eth0", priority: 100 },
-    ],
-    vrrp: [{ name: "VI_1" }],
-    services: [{ name: "http", vip: "10.77.0.100", port: 80, healthCheck: { type: "MISC", script: "/usr/bin/test -f /etc/sysctl.d/90-pulumi-lvs.conf" }, realServers: [{ host: "r1" }] }],
-  };
+  const config = mutated((c) => (c.services[0].healthCheck = { type: "MISC", script: "/usr/bin/test -f /etc/sysctl.d/90-pulumi-lvs.conf" }));
   const d1 = stateOf({ config, host: "d1" });
   const conf = d1.files.find((f) => f.path === CONF)!;
   assert.match(conf.content, /\/etc\/sysctl\.d\/90-pulumi-lvs\.conf/);
