@@ -8,9 +8,11 @@
 # property test (keepalived on 100 random clusters, 22 s a run) and the sshd-backed transport test, which cover
 # none of these folders beyond what the listed tests do.
 #
-# Reports: reports/mutation/<folder>.html and .json, a score line per folder in reports/mutation/scores.txt;
-# incremental state in reports/mutation/<folder>.incremental.json (a re-run only tests mutants whose code or
-# tests changed). Environment: MUTATION_CONCURRENCY (default 2), MUTATION_FULL=1 to ignore the incremental state.
+# Reports: reports/mutation/<folder>.html and .json, and a score line per folder appended to
+# reports/mutation/scores.txt. Environment: MUTATION_CONCURRENCY (default 2). MUTATION_INCREMENTAL=1 reuses the
+# previous run's results (reports/mutation/<folder>.incremental.json) for mutants whose code did not change; only
+# for re-runs after source edits: the command runner is one opaque "test" to Stryker, so it cannot see that a test
+# changed, and a mutant a new test kills would stay "survived".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -30,8 +32,8 @@ tests_for() {
 folders=("$@")
 [ ${#folders[@]} -gt 0 ] || folders=(core/config host/steps core/model core/render host/facts)
 mkdir -p reports/mutation
-incremental=true
-[ -z "${MUTATION_FULL:-}" ] || incremental=false
+incremental=false
+[ "${MUTATION_INCREMENTAL:-}" != 1 ] || incremental=true
 for folder in "${folders[@]}"; do
   name=${folder//\//-}
   tests=$(tests_for "$folder")
