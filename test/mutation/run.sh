@@ -45,7 +45,7 @@ for folder in "${folders[@]}"; do
   "commandRunner": { "command": "node --experimental-test-isolation=none --test-reporter=dot --test $tests" },
   "buildCommand": "tsc -p tsconfig.json",
   "mutate": ["$folder/**/*.ts"],
-  "ignorePatterns": ["dist", "out", "reports", ".lab-cache", "test/golden-out"],
+  "ignorePatterns": ["dist", "out", "reports", ".lab-cache", ".stryker-tmp"],
   "concurrency": ${MUTATION_CONCURRENCY:-2},
   "timeoutMS": 15000,
   "incremental": $incremental,
