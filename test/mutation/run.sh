@@ -23,6 +23,7 @@ tests_for() {
     core/config) echo "$u/config/*.test.js" ;;
     core/model) echo "$u/config/*.test.js $u/render/golden.test.js $u/render/real-servers-text.test.js $u/cli/cli.test.js" ;;
     core/render) echo "$u/render/golden.test.js $u/render/keepalived-config-test.test.js $u/render/real-servers-text.test.js $u/cli/cli.test.js $u/config/secrets.test.js" ;;
+    core/plan) echo "$u/plan/*.test.js $u/render/golden.test.js $u/cli/cli.test.js" ;;
     host/steps) echo "$u/host/steps.test.js $u/host/step-edges.test.js $u/host/update-teardown.test.js $u/host/keepalived-apply-check.test.js $u/host/discovery.test.js" ;;
     host/facts) echo "$u/host/facts.test.js $u/host/steps.test.js $u/host/step-edges.test.js $u/host/update-teardown.test.js $u/host/discovery.test.js $u/host/vip-holders.test.js $u/cli/status-report.test.js" ;;
     *) echo "test/mutation/run.sh: no test list for folder $1" >&2; return 1 ;;
@@ -30,7 +31,7 @@ tests_for() {
 }
 
 folders=("$@")
-[ ${#folders[@]} -gt 0 ] || folders=(core/config host/steps core/model core/render host/facts)
+[ ${#folders[@]} -gt 0 ] || folders=(core/config host/steps core/model core/render core/plan host/facts)
 mkdir -p reports/mutation
 incremental=false
 [ "${MUTATION_INCREMENTAL:-}" != 1 ] || incremental=true
