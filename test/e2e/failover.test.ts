@@ -9,6 +9,7 @@ import { closePool } from "../../host/ssh";
 import type { LabState } from "../../lab/state";
 import { startWeb } from "../../lab/web";
 import { CLIENT, sleep, snapshotAll, waitFor } from "../support/data-path";
+import { outage, parseProbes } from "../support/probes";
 import { ensureLab, labDrCluster, must, onHost, repoRoot } from "../support/lab-session";
 import { endScenario } from "../support/scenario";
 
@@ -16,42 +17,17 @@ const VIP = "10.77.0.100";
 const REAL = ["r1", "r2", "r3"];
 const BIG = 4_000_000;
 
-interface Probe {
-  t: number;
-  ok: boolean;
-}
-
 /** Requests from c1 every ~100 ms for `seconds`; each line is "<epoch ms> <http code>". */
 function probeLoop(seconds: number): string {
   return `end=$(( $(date +%s) + ${seconds} )); while [ "$(date +%s)" -lt "$end" ]; do t=$(date +%s%3N); c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 http://${VIP}/ || true); echo "$t $c"; sleep 0.1; done`;
 }
 
-function parseProbes(out: string): Probe[] {
-  return out
-    .trim()
-    .split("\n")
-    .map((l) => l.split(" "))
-    .filter((p) => p.length === 2)
-    .map(([t, c]) => ({ t: Number(t), ok: c === "200" }));
-}
-
-/**
- * Failed requests, and the outage: the longest stretch from a failed request to the next success. (An isolated
- * slow request under emulation must not be mistaken for the failover window.)
- */
-function outage(probes: Probe[]): { failed: number; seconds: number } {
-  const failed = probes.filter((p) => !p.ok).length;
-  let longest = 0;
-  let start: number | undefined;
-  for (const p of probes) {
-    if (!p.ok && start === undefined) start = p.t;
-    if (p.ok && start !== undefined) {
-      longest = Math.max(longest, p.t - start);
-      start = undefined;
-    }
-  }
-  assert.equal(start, undefined, "the VIP never answered again");
-  return { failed, seconds: longest / 1000 };
+/** c1's clock minus the lab host's, in ms, and the round trip it was measured over (the offset's uncertainty). */
+async function clientClockOffset(lab: LabState): Promise<{ offset: number; rtt: number }> {
+  const sent = Date.now();
+  const c1 = Number((await must(lab, CLIENT, "date +%s%3N")).trim());
+  const received = Date.now();
+  return { offset: c1 - (sent + received) / 2, rtt: received - sent };
 }
 
 /** Directors holding the VIP; a director that is down (or does not answer within 10 s) holds nothing. */
@@ -84,17 +60,35 @@ function labSh(args: string[]): void {
   if (r.status !== 0) throw new Error(`lab.sh ${args.join(" ")} failed (exit ${r.status})`);
 }
 
-/** Runs `trigger` 2.5 s into a probe window and measures what the client saw. */
+/** Runs `trigger` 2.5 s into a probe window and measures what the client saw, from the moment the trigger is sent. */
 async function underTraffic(lab: LabState, seconds: number, trigger: () => Promise<void>): Promise<{ failed: number; seconds: number; total: number }> {
   const probes = onHost(lab, CLIENT, probeLoop(seconds), (seconds + 60) * 1000);
-  await sleep(2500);
+  await sleep(2000);
+  const clock = await clientClockOffset(lab);
+  await sleep(500);
+  const faultAt = Date.now() + clock.offset; // on c1's clock; the fault itself comes later, within the trigger
   await trigger();
   const result = await probes;
   const parsed = parseProbes(result.stdout);
   assert.ok(parsed.length > 20, `too few probes from c1: ${result.stdout}${result.stderr}`);
   const early = parsed.filter((p) => p.t - parsed[0].t < 2000);
   assert.ok(early.filter((p) => p.ok).length >= Math.max(1, early.length - 1), `the VIP answered before the failure: ${JSON.stringify(early)}`);
-  return { ...outage(parsed), total: parsed.length };
+  assert.ok(clock.rtt < 2000, `c1's clock offset measured over a ${clock.rtt} ms round trip`);
+  return { ...outage(parsed, faultAt), total: parsed.length };
+}
+
+/** A journal cursor on `host`'s keepalived unit, to read only what it logs afterwards. */
+async function journalCursor(lab: LabState, host: string): Promise<string> {
+  const shown = await must(lab, host, "journalctl -u keepalived -n 1 --show-cursor --no-pager -o cat");
+  const m = /^-- cursor: (\S+)$/m.exec(shown);
+  assert.ok(m, `${host}: no journal cursor in:\n${shown}`);
+  return m[1];
+}
+
+/** The VRRP states keepalived logged on `host` for the group since `cursor`, in order. */
+async function vrrpStatesSince(lab: LabState, host: string, cursor: string): Promise<string[]> {
+  const journal = await must(lab, host, `journalctl -u keepalived --after-cursor '${cursor}' --no-pager -o cat`);
+  return [...journal.matchAll(/\(VI_IT\) Entering (MASTER|BACKUP|FAULT) STATE/g)].map((m) => m[1]);
 }
 
 /** The kernel's IPVS sync daemons on a director (`ipvsadm -L --daemon`): "master", "backup", both or none. */
@@ -175,10 +169,14 @@ describe("scenario 2: failover under traffic", { timeout: 40 * 60_000 }, () => {
     deployed = await applyCluster(cluster({}, { nopreempt: true }), deployed);
     await must(lab, "d1", "systemctl stop keepalived");
     await waitForHolder(lab, "d2", 30);
+    const cursor = await journalCursor(lab, "d1");
     await must(lab, "d1", "systemctl start keepalived");
     await sleep(8000);
     assert.deepEqual(await holders(lab), ["d2"], "nopreempt: d1 (priority 150) must not take the VIP back");
-    log("nopreempt: d1 returned and d2 kept the VIP (8 s observed)");
+    // d1 is back, and as BACKUP: keepalived running, its only VRRP transition since the start is into BACKUP.
+    assert.equal((await must(lab, "d1", "systemctl is-active keepalived")).trim(), "active");
+    assert.deepEqual(await vrrpStatesSince(lab, "d1", cursor), ["BACKUP"], "the returning d1 must enter BACKUP and stay there");
+    log("nopreempt: d1 returned as BACKUP and d2 kept the VIP (8 s observed)");
     // Back to the default layout for the next test: d1 master.
     await must(lab, "d2", "systemctl restart keepalived");
     await waitForHolder(lab, "d1", 30);

@@ -32,7 +32,8 @@ describe("e2e: health checks", { timeout: 20 * 60_000 }, () => {
     onHost(
       lab,
       "d1",
-      `for i in $(seq 1 600); do if ipvsadm -Ln ${SERVICE} | grep -q ' ${addr("r2")} '; then [ ${want} = back ] && exit 0; else [ ${want} = gone ] && exit 0; fi; sleep 0.1; done; exit 1`,
+      // The service itself must stay: a failing ipvsadm (service gone) is an error (exit 2), not "r2 gone".
+      `for i in $(seq 1 600); do t=$(ipvsadm -Ln ${SERVICE}) || { echo "no service ${SERVICE}"; exit 2; }; if echo "$t" | grep -q ' ${addr("r2")} '; then [ ${want} = back ] && exit 0; else [ ${want} = gone ] && exit 0; fi; sleep 0.1; done; exit 1`,
       120_000,
     );
 
@@ -79,7 +80,8 @@ describe("e2e: health checks", { timeout: 20 * 60_000 }, () => {
     const duringErrors = during.filter((l) => l === "ERR").length;
     log(`r2 stopped: removed from d1's IPVS after ${downSeconds.toFixed(1)} s (bound ${BOUND} s = ${DELAY_LOOP} × (${RETRY} + 1) + ${SLACK}); c1 background probes: ${duringErrors} errors of ${during.length} across the window`);
     assert.ok(downSeconds <= BOUND, `removal took ${downSeconds.toFixed(1)} s > ${BOUND} s`);
-    assert.doesNotMatch((await ipvsDests(lab, "d2", SERVICE)).map((d) => d.address).join(","), new RegExp(addr("r2")), "the BACKUP's checker removed r2 too");
+    // The BACKUP's own checker removed r2 too, and still has the others (a BACKUP without the service fails here).
+    assert.deepEqual((await ipvsDests(lab, "d2", SERVICE)).map((d) => d.address).sort(), [addr("r1"), addr("r3")], "the BACKUP's checker removed r2 too");
 
     const afterDown = await requestsFromClient(lab, `http://${VIP}/`, 30);
     log(`after removal: 30 requests from c1: ${formatCounts(afterDown.counts)}, ${afterDown.errors.length} errors`);

@@ -1,7 +1,9 @@
 // Scenario 9: the SSH connection is cut at each step boundary of a director's apply (and once between staging and
-// moving files). keepalived must never run an invalid config, and the next run must converge.
+// moving files), and mid-command: the whole apply script runs and its connection is dropped while each step is
+// running. keepalived must never run an invalid config, and the next run must converge.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { hostConfigProvider, HostConfigOutputs } from "../../components/host-config-provider";
 import { configureSecrets } from "../../components/direct";
 import { requireValidCluster } from "../../core/config/validate";
@@ -13,7 +15,7 @@ import { deploymentFor } from "../../host/deploy";
 import { planHost, Plan } from "../../host/plan";
 import { closePool, SshTransport } from "../../host/ssh";
 import { TMP_SUFFIX } from "../../host/steps/files";
-import type { LabState } from "../../lab/state";
+import { LabState, sshOptions } from "../../lab/state";
 import { ensureLab, labDown, labDrCluster, labSshTarget as target, must, onHost } from "../support/lab-session";
 
 
@@ -46,12 +48,8 @@ describe("scenario 9: interrupted apply", { timeout: 40 * 60_000 }, () => {
     if (booted && process.env.KEEP_LAB !== "1") labDown();
   });
 
-  async function cutAfter(truncate: (plan: Plan) => string, label: string): Promise<void> {
-    const transport = await SshTransport.open(target(lab, "d1"));
-    const plan = planHost(state, await gatherFacts(transport, state));
-    const r = await transport.run(truncate(plan));
-    transport.close(); // the cut
-    assert.equal(r.code, 0, `${label}: the partial apply itself failed: ${r.stderr}`);
+  /** After a cut: the re-run converges d1, keepalived then runs a valid config, nothing staged is left; d1 reset. */
+  async function rerunConverges(label: string): Promise<void> {
     const between = await keepalivedSane(lab, "d1");
     const again = await SshTransport.open(target(lab, "d1"));
     try {
@@ -67,6 +65,47 @@ describe("scenario 9: interrupted apply", { timeout: 40 * 60_000 }, () => {
     await hostConfigProvider.delete("d1", created!);
   }
 
+  async function cutAfter(truncate: (plan: Plan) => string, label: string): Promise<void> {
+    const transport = await SshTransport.open(target(lab, "d1"));
+    const plan = planHost(state, await gatherFacts(transport, state));
+    const r = await transport.run(truncate(plan));
+    transport.close(); // the cut
+    assert.equal(r.code, 0, `${label}: the partial apply itself failed: ${r.stderr}`);
+    await rerunConverges(label);
+  }
+
+  /**
+   * Runs the whole apply script on d1 over its own OpenSSH connection (as the transport runs it: `sh -s`, one brace
+   * group on stdin) and kills that connection as soon as d1 announces step `name`, i.e. while the step's commands
+   * run. Then waits for the orphaned script on d1 to end (its next write to the dead connection stops it).
+   */
+  async function cutDuring(script: string, name: string): Promise<string> {
+    const h = lab.hosts.d1;
+    const ssh = spawn("ssh", [...sshOptions(lab, ["-o", "ControlPath=none"]), "-p", String(h.sshPort), `root@${h.address}`, "sh -s"], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    const cut = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`step ${name} never started: ${out}`)), 300_000);
+      ssh.stdout.on("data", (b: Buffer) => {
+        out += b.toString();
+        if (out.includes(`@@step ${name}\n`)) {
+          clearTimeout(timer);
+          ssh.kill("SIGKILL"); // the cut: the client dies, its TCP connection with it
+          resolve(out);
+        }
+      });
+      ssh.on("close", (code) => {
+        clearTimeout(timer);
+        if (!out.includes(`@@step ${name}\n`)) reject(new Error(`the apply ended (exit ${code}) before step ${name}: ${out}`));
+      });
+    });
+    ssh.stdin.end(`{\n${script}\n} </dev/null\n`);
+    const seen = await cut;
+    // The orphan: sshd does not signal a session without a tty; the script stops at its next write to stdout.
+    const gone = await onHost(lab, "d1", "for i in $(seq 1 600); do pgrep -f -x 'sh -s' >/dev/null || exit 0; sleep 0.1; done; exit 1", 90_000);
+    assert.equal(gone.code, 0, `the cut apply script still runs on d1 after 60 s`);
+    return seen;
+  }
+
   it("cut at every step boundary of a first apply: keepalived never runs an invalid config; the re-run converges", async () => {
     const transport = await SshTransport.open(target(lab, "d1"));
     const plan = planHost(state, await gatherFacts(transport, state));
@@ -76,6 +115,21 @@ describe("scenario 9: interrupted apply", { timeout: 40 * 60_000 }, () => {
     for (let k = 1; k < steps.length; k++) {
       const keep = new Set(steps.slice(0, k).map((s) => s.name));
       await cutAfter((p) => applyScript({ ...p, steps: p.steps.filter((s) => keep.has(s.name)) }), `cut after ${[...keep].join("+")}`);
+    }
+  });
+
+  it("cut mid-command: the connection drops while each step of the whole apply script runs; the re-run converges", async () => {
+    const transport = await SshTransport.open(target(lab, "d1"));
+    const plan = planHost(state, await gatherFacts(transport, state));
+    transport.close();
+    const steps = plan.steps.filter((s) => s.result.commands.length > 0).map((s) => s.name);
+    for (const name of steps) {
+      const fresh = await SshTransport.open(target(lab, "d1"));
+      const script = applyScript(planHost(state, await gatherFacts(fresh, state)));
+      fresh.close();
+      const seen = await cutDuring(script, name);
+      log(`cut during ${name}: the apply had announced ${[...seen.matchAll(/^@@step (\S+)$/gm)].map((m) => m[1]).join(", ")}`);
+      await rerunConverges(`cut during ${name}`);
     }
   });
 

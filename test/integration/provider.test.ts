@@ -3,6 +3,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
@@ -50,6 +51,39 @@ async function snapshot(lab: LabState, host: string): Promise<string> {
 
 async function ipvsTable(lab: LabState, host: string): Promise<string> {
   return must(lab, host, "ipvsadm -Ln");
+}
+
+/** A local TCP relay to `address:port` that counts the connections made through it (each one an SSH attempt). */
+async function countingRelay(address: string, port: number): Promise<{ port: number; connections: () => number; close: () => void }> {
+  let count = 0;
+  const relay = net.createServer((c) => {
+    count++;
+    const up = net.connect(port, address);
+    c.pipe(up).pipe(c);
+    c.on("error", () => up.destroy());
+    up.on("error", () => c.destroy());
+  });
+  await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
+  return { port: (relay.address() as net.AddressInfo).port, connections: () => count, close: () => relay.close() };
+}
+
+/**
+ * Runs on a director until `member` has left the IPVS service: prints one line per change of its weight there
+ * ("<weight>" or "absent"), polling every 0.1 s.
+ */
+function watchMemberWeight(lab: LabState, host: string, service: string, member: string) {
+  const script = [
+    "last=",
+    "for i in $(seq 1 1800); do",
+    `  w=$(ipvsadm -Ln ${service} | awk '$2 == "${member}" { print $4 }')`,
+    '  now=${w:-absent}',
+    '  [ "$now" = "$last" ] || { echo "$now"; last=$now; }',
+    '  [ "$now" = absent ] && exit 0',
+    "  sleep 0.1",
+    "done",
+    "exit 1",
+  ].join("\n");
+  return onHost(lab, host, script, 240_000);
 }
 
 describe("provider on real hosts", { timeout: 40 * 60_000 }, () => {
@@ -124,7 +158,14 @@ describe("provider on real hosts", { timeout: 40 * 60_000 }, () => {
   });
 
   it("removing a real server drains it (weight 0) before removing it", async () => {
+    // Observed in d1's IPVS table while the apply runs: r2 goes 1 → 0 → absent, never straight to absent.
+    const weights = watchMemberWeight(lab, "d1", "-t 10.77.0.100:80", "10.77.0.22:80");
+    await new Promise((r) => setTimeout(r, 1000));
     deployed = await applyCluster(labDrCluster(lab, { realServers: [{ host: "r1", weight: 3 }, { host: "r3" }] }), deployed, { log, drainSeconds: 2 });
+    const seen = await weights;
+    log(`r2 in d1's IPVS during the apply: ${seen.stdout.trim().split("\n").join(" → ")}`);
+    assert.equal(seen.code, 0, `r2 never left d1's IPVS table: ${seen.stdout}${seen.stderr}`);
+    assert.deepEqual(seen.stdout.trim().split("\n"), ["1", "0", "absent"], "r2 must be at weight 0 in IPVS before it is removed");
     assert.ok(deployed.d1.lastChanges.some((c) => c.startsWith("drain:")), `d1 changes: ${deployed.d1.lastChanges.join("; ")}`);
     assert.doesNotMatch(await ipvsTable(lab, "d1"), /10\.77\.0\.22:80/);
     assert.equal(await snapshot(lab, "r2"), baseline.get("r2"), "r2 left the cluster, so it is back to its baseline");
@@ -193,9 +234,23 @@ describe("provider on real hosts", { timeout: 40 * 60_000 }, () => {
     it("wrong client key: an authentication error, not retried", async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "key-"));
       execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, "k")]);
-      const t0 = Date.now();
-      await assert.rejects(SshTransport.open({ ...sshTargetOf(lab, "r1"), privateKey: fs.readFileSync(path.join(dir, "k"), "utf8") }), /authentication as root failed/);
-      assert.ok(Date.now() - t0 < 15_000, "authentication failures are not retried");
+      // Through a relay that counts TCP connections, with retries allowed: an authentication failure uses one.
+      const r1 = sshTargetOf(lab, "r1");
+      const relay = await countingRelay(r1.address, r1.port);
+      const retries: number[] = [];
+      try {
+        const kh = path.join(dir, "known_hosts");
+        const key = fs.readFileSync(lab.knownHosts, "utf8").split("\n").find((l) => l.split(" ")[0].split(",").includes(r1.address))!;
+        fs.writeFileSync(kh, `[127.0.0.1]:${relay.port} ${key.split(" ").slice(1).join(" ")}\n`);
+        await assert.rejects(
+          SshTransport.open({ ...r1, address: "127.0.0.1", port: relay.port, retries: 3, hostKeys: { knownHostsFile: kh }, privateKey: fs.readFileSync(path.join(dir, "k"), "utf8"), onRetry: (n) => retries.push(n) }),
+          /authentication as root failed/,
+        );
+        assert.equal(relay.connections(), 1, "authentication failures are not retried: one connection");
+        assert.deepEqual(retries, []);
+      } finally {
+        relay.close();
+      }
     });
 
     it("sudo without NOPASSWD: fails fast with what to do", async () => {
@@ -205,7 +260,17 @@ describe("provider on real hosts", { timeout: 40 * 60_000 }, () => {
     });
 
     it("unreachable host: a clear error after bounded retries", async () => {
-      await assert.rejects(SshTransport.open({ ...sshTargetOf(lab, "r1"), address: "10.77.0.99", connectTimeoutMs: 3000, retries: 1 }), /cannot connect to 10\.77\.0\.99:22/);
+      // retries: 1 → exactly two attempts of 3 s each (the second after one backoff), then the error says so.
+      const retries: number[] = [];
+      const t0 = Date.now();
+      await assert.rejects(
+        SshTransport.open({ ...sshTargetOf(lab, "r1"), address: "10.77.0.99", connectTimeoutMs: 3000, retries: 1, onRetry: (n) => retries.push(n) }),
+        /cannot connect to 10\.77\.0\.99:22: .*\(gave up after 2 attempts\)/,
+      );
+      const seconds = (Date.now() - t0) / 1000;
+      log(`unreachable host: ${retries.length + 1} attempts in ${seconds.toFixed(1)} s`);
+      assert.deepEqual(retries, [1], "one retry, then it gives up");
+      assert.ok(seconds >= 2 * 3 && seconds < 15, `two 3 s attempts and one backoff take 6–15 s, not ${seconds.toFixed(1)} s`);
     });
   });
 });

@@ -8,10 +8,19 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { hostProcessAlive, hostsWithRole, LabHost, LabState, sshOptions, tryLoadLabState } from '../../lab/state';
+import { currentPid, hostProcessAlive, hostsWithRole, LabHost, LabState, sshOptions, tryLoadLabState } from '../../lab/state';
 
 const VIP = process.env.LAB_SELFTEST_VIP || '10.77.0.100';
 const REQUESTS = 30;
+// A clean keepalived stop sends a priority-0 advert: the backup takes over after its skew time ((256 - 100) / 256 s
+// ≈ 0.6 s). Measured on the lab host from before the ssh that stops the master, so one ssh round trip is included.
+const FAILOVER_BOUND_S = 3;
+
+/** The start time (clock ticks since boot, /proc/PID/stat field 22) of a process: a PID reused by another process differs. */
+function processStart(pid: number): string {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
 
 interface RunResult { code: number; stdout: string; stderr: string; seconds: number }
 
@@ -227,7 +236,9 @@ describe('pulumi-lvs lab self-test', { timeout: 45 * 60_000 }, () => {
       `ipvsadm -A -t ${VIP}:80 -s rr`,
       ...rs.map((h) => `ipvsadm -a -t ${VIP}:80 -r ${h.address}:80 -g -w 1`),
     ].join(' && ');
-    await sshOk(director1, `${ipvs(director1)} && ip addr replace ${VIP}/32 dev ${director1.interface} && arping -c1 -U -I ${director1.interface} ${VIP} >/dev/null 2>&1 || true`);
+    // Only the gratuitous ARP may fail (the client's neighbour cache is flushed below anyway); IPVS and the VIP must not.
+    await sshOk(director1, `${ipvs(director1)} && ip addr replace ${VIP}/32 dev ${director1.interface} && { arping -c1 -U -I ${director1.interface} ${VIP} >/dev/null 2>&1 || true; }`);
+    assert.match(await sshOk(director1, `ipvsadm -Ln -t ${VIP}:80; ip -4 -o addr show dev ${director1.interface}`), new RegExp(`TCP\\s+${VIP.replace(/\./g, '\\.')}:80 rr[\\s\\S]* ${VIP.replace(/\./g, '\\.')}/32`), 'IPVS service and VIP on the director');
     await sshOk(client, `ip neigh flush dev ${client.interface} || true`);
     const counts = await curlDistinct(REQUESTS);
     console.log(`lab: LVS-DR ${REQUESTS} requests from ${client.name} -> ${[...counts].map(([k, v]) => `${k}:${v}`).join(' ')}`);
@@ -284,7 +295,8 @@ vrrp_instance LAB_SELFTEST {
     const w = await watcher;
     const failover = (Date.now() - t0) / 1000;
     assert.equal(w.code, 0, 'VIP never appeared on the backup');
-    console.log(`lab: keepalived failover ${director1.name} -> ${director2.name} ${fmt(failover)} s`);
+    console.log(`lab: keepalived failover ${director1.name} -> ${director2.name} ${fmt(failover)} s (bound ${FAILOVER_BOUND_S} s)`);
+    assert.ok(failover <= FAILOVER_BOUND_S, `failover took ${fmt(failover)} s > ${FAILOVER_BOUND_S} s`);
     assert.notEqual((await ssh(director1, hasVip)).code, 0, 'VIP still on the old master');
     await sshOk(client, `ip neigh flush dev ${client.interface} || true`);
     const counts = await curlDistinct(9);
@@ -296,7 +308,9 @@ vrrp_instance LAB_SELFTEST {
   it('reboots a VM and it comes back with the same identity and its disk intact', async () => {
     const h = realservers[0];
     const before = (await sshOk(h, 'echo persisted > /root/lab-persist && sync && cat /proc/sys/kernel/random/boot_id')).trim();
-    const pid = h.pid;
+    // The qemu process now, read from the lab's state on disk (lab.sh start rewrites the pid file), with its start time.
+    const pid = currentPid(h);
+    const started = processStart(pid);
     const t0 = Date.now();
     await ssh(h, 'systemctl reboot', { mux: false, timeoutMs: 30_000 });
     // drop our multiplexed connection to it, then wait for it to be ready again
@@ -310,7 +324,11 @@ vrrp_instance LAB_SELFTEST {
     const secs = (Date.now() - t0) / 1000;
     assert.ok(after && after !== before, 'host did not come back with a new boot id');
     console.log(`lab: reboot-to-ready ${h.name} ${fmt(secs)} s`);
-    assert.ok(hostProcessAlive(h) && h.pid === pid, 'qemu process changed (reboot must not exit qemu)');
+    // Re-read from disk: the same qemu process (same PID, same start time) survived the guest's reboot.
+    const reloaded = tryLoadLabState()?.hosts[h.name];
+    assert.ok(reloaded && hostProcessAlive(reloaded), `${h.name}: its qemu process is not alive after the reboot`);
+    assert.equal(currentPid(reloaded), pid, 'qemu process changed (reboot must not exit qemu)');
+    assert.equal(processStart(pid), started, `PID ${pid} is another process now: qemu exited and something else took its PID`);
     assert.equal((await sshOk(h, 'cat /root/lab-persist; hostname')).trim(), `persisted\n${h.name}`);
     const addr = await sshOk(h, `ip -4 -o addr show dev ${h.interface}`);
     assert.match(addr, new RegExp(`inet ${h.address.replace(/\./g, '\\.')}/`));

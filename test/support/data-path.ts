@@ -78,11 +78,25 @@ export interface IpvsDest {
   weight: number;
 }
 
-/** Real servers of one service as IPVS has them now (`ipvsadm -Ln`); empty when the service is absent. */
+const ABSENT = "@@no-such-service";
+
+/**
+ * Real servers of one service as IPVS has them now (`ipvsadm -Ln <service>`), or undefined when IPVS has no such
+ * service. Any other failure (ssh, ipvsadm missing, ip_vs not loaded) throws: an error is never an empty list.
+ */
+export async function ipvsDestsIfPresent(lab: LabState, host: string, service: string): Promise<IpvsDest[] | undefined> {
+  // ipvsadm exits 1 for a missing service ("No such service" / "Memory allocation problem" by version); the table
+  // listing then tells a missing service from a broken ipvsadm, so only a readable table without it is "absent".
+  const out = await must(lab, host, `ipvsadm -Ln ${service} 2>/dev/null || { ipvsadm -Ln >/dev/null && echo ${ABSENT}; }`);
+  if (out.trim() === ABSENT) return undefined;
+  return [...out.matchAll(/->\s+(\d+\.\d+\.\d+\.\d+:\d+)\s+(\w+)\s+(\d+)/g)].map((m) => ({ address: m[1], forward: m[2], weight: +m[3] }));
+}
+
+/** Real servers of one service as IPVS has them now; fails when the service is absent or cannot be read. */
 export async function ipvsDests(lab: LabState, host: string, service: string): Promise<IpvsDest[]> {
-  const r = await onHost(lab, host, `ipvsadm -Ln ${service}`);
-  if (r.code !== 0) return [];
-  return [...r.stdout.matchAll(/->\s+(\d+\.\d+\.\d+\.\d+:\d+)\s+(\w+)\s+(\d+)/g)].map((m) => ({ address: m[1], forward: m[2], weight: +m[3] }));
+  const dests = await ipvsDestsIfPresent(lab, host, service);
+  assert.ok(dests, `${host}: IPVS has no service ${service}`);
+  return dests;
 }
 
 /** Polls `probe` until it returns a value other than undefined; fails naming `what` after `seconds`. */
@@ -112,7 +126,7 @@ export async function waitForDataPath(lab: LabState, opts: { vip: string; servic
     const { seconds } = await waitFor(`${master} to hold ${opts.vip} with IPVS ${opts.service} -> ${want}`, opts.seconds ?? 60, async () => {
       const holders = await vipHolders(lab, opts.vip);
       // A want without a port compares addresses only (fwmark services list real servers as ADDR:0).
-      const dests = (await ipvsDests(lab, master, opts.service)).map((d) => (opts.dests.every((w) => w.includes(":")) ? d.address : d.address.split(":")[0])).sort().join(",");
+      const dests = ((await ipvsDestsIfPresent(lab, master, opts.service)) ?? []).map((d) => (opts.dests.every((w) => w.includes(":")) ? d.address : d.address.split(":")[0])).sort().join(",");
       last = `holders [${holders.join(",")}], ${master} IPVS ${opts.service}: [${dests}]`;
       return holders.length === 1 && holders[0] === master && dests === want ? true : undefined;
     }, 500);

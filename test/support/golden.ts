@@ -1,8 +1,7 @@
-// Compares a rendered tree with its committed golden tree; UPDATE_GOLDEN=1 rewrites the golden instead.
-import { readTree, writeTree } from "./file-tree";
+// Compares a rendered tree with its committed golden tree. Comparing never writes: the goldens are updated only by
+// the separate command `npm run golden:update` (test/support/update-goldens.ts), which refuses to run under CI.
+import { readTree } from "./file-tree";
 import { unifiedDiff } from "./text-diff";
-
-export const updatingGoldens = process.env.UPDATE_GOLDEN === "1";
 
 /** Every difference between two trees as readable text: missing and unexpected files, and a diff per changed file. */
 export function treeDifferences(expected: Map<string, string>, actual: Map<string, string>, goldenLabel: string): string[] {
@@ -16,13 +15,9 @@ export function treeDifferences(expected: Map<string, string>, actual: Map<strin
   return problems;
 }
 
-/** Returns the differences (empty when equal); with UPDATE_GOLDEN=1 writes `actual` as the golden and returns none. */
+/** The differences between the committed golden tree and `actual` (empty when equal). Never writes. */
 export function checkGoldenTree(goldenDir: string, goldenLabel: string, actual: Map<string, string>): string[] {
-  if (updatingGoldens) {
-    writeTree(goldenDir, actual);
-    return [];
-  }
   const expected = readTree(goldenDir);
-  if (expected.size === 0) return [`no golden at ${goldenLabel}; run with UPDATE_GOLDEN=1, then review and commit it`];
+  if (expected.size === 0) return [`no golden at ${goldenLabel}; run \`npm run golden:update\`, then review and commit it`];
   return treeDifferences(expected, actual, goldenLabel);
 }

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
@@ -54,16 +55,43 @@ test("status without a file, with an option as the file, or with an unknown opti
   }
 });
 
+/** TCP listeners on every host address of `refusedCluster` (one port), counting connections and closing them at once. */
+async function countingListeners(): Promise<{ port: number; connections: () => number; close: () => void }> {
+  let count = 0;
+  const servers: net.Server[] = [];
+  let port = 0;
+  for (const address of ["127.0.0.11", "127.0.0.12", "127.0.0.21"]) {
+    const server = net.createServer((c) => {
+      count++;
+      c.destroy();
+    });
+    await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, address, resolve));
+    port = (server.address() as net.AddressInfo).port;
+    servers.push(server);
+  }
+  return { port, connections: () => count, close: () => servers.forEach((s) => s.close()) };
+}
+
 test("status on a missing file: exit 2; on an invalid config: the errors by key, exit 1, no host contacted", async () => {
   const missing = await run(["status", "/nonexistent/Pulumi.x.yaml"]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^error: /);
-  const bad = refusedCluster();
-  bad.directors[1].priority = 150;
-  const r = await run(["status", stackFile(bad)]);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /pulumi-lvs:cluster\.directors/);
-  assert.match(r.stderr, /nothing rendered/);
+  const listeners = await countingListeners();
+  try {
+    const bad = refusedCluster({ port: listeners.port });
+    bad.directors[1].priority = 150;
+    const r = await run(["status", stackFile(bad)]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /pulumi-lvs:cluster\.directors/);
+    assert.match(r.stderr, /nothing rendered/);
+    assert.equal(listeners.connections(), 0, "an invalid config must stop status before it connects anywhere");
+    // The control: the same listeners do see the connections of a valid config (so the 0 above is measured).
+    const good = await run(["status", stackFile(refusedCluster({ port: listeners.port })), "--json"]);
+    assert.equal(good.code, 1);
+    assert.ok(listeners.connections() >= 3, `a valid config connects to every host (${listeners.connections()} connections)`);
+  } finally {
+    listeners.close();
+  }
 });
 
 test("status with an SSH key held as a secret reference: fails clearly (exit 2) unless PULUMI_LVS_SECRET_<KEY> is set", async () => {

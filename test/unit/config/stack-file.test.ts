@@ -47,5 +47,9 @@ test("stack file: YAML without the cluster key is refused, naming the key and th
 });
 
 test("stack file: malformed YAML is an error, not an empty config", () => {
-  assert.throws(() => parseStackFile("config:\n  pulumi-lvs:cluster: [unclosed\n"));
+  // The YAML parser's own error, with its position; not "no pulumi-lvs:cluster key" (an empty document's error).
+  assert.throws(
+    () => parseStackFile("config:\n  pulumi-lvs:cluster: [unclosed\n", "Pulumi.bad.yaml"),
+    (e: Error) => e.name === "YAMLParseError" && /end with a \] at line 3, column 1/.test(e.message) && !/no "pulumi-lvs:cluster" key/.test(e.message),
+  );
 });

@@ -58,36 +58,54 @@ test("vrid: the last free id is the one derived", () => {
   assert.deepEqual(assignVrids(config!), [{ vrid: 255, derived: true }]);
 });
 
-test("vrid: a derived VRID steps around an explicit one that takes its hash", () => {
-  const hash = hashedVrid("web", "VI_1");
-  const raw = mutated((c) => withSecondGroup(c, { virtualRouterId: hash }));
-  const { config } = assertAccepted(raw);
-  const vrids = assignVrids(config!);
-  assert.equal(vrids[1].vrid, hash);
-  assert.equal(vrids[0].derived, true);
-  assert.notEqual(vrids[0].vrid, hash);
-  assert.equal(vrids[0].vrid, (hash % 255) + 1);
+// Pinned literals, computed once by hand (sha256("pulumi-lvs/<cluster>/<group>"), first 4 bytes big-endian, mod 255,
+// plus 1), never by the function under test: a change to the derivation renumbers deployed clusters' VRIDs and must
+// show up here.
+const WEB_VI_1 = 178;
+const WEB_VI_2 = 153;
+
+test("vrid: the derivation is pinned: web/VI_1 → 178, web/VI_2 → 153, other clusters differ", () => {
+  assert.equal(hashedVrid("web", "VI_1"), WEB_VI_1);
+  assert.equal(hashedVrid("web", "VI_2"), WEB_VI_2);
+  assert.deepEqual(["a", "b", "c", "d"].map((n) => hashedVrid(n, "VI_2")), [156, 231, 128, 83]);
+  assert.equal(hashedVrid("web", "G77"), 255);
 });
 
-test("vrid: a derived VRID steps around a reserved one", () => {
-  const hash = hashedVrid("web", "VI_1");
-  const { config } = assertAccepted(mutated((c) => (c.reservedVirtualRouterIds = [hash])));
-  assert.deepEqual(assignVrids(config!), [{ vrid: (hash % 255) + 1, derived: true }]);
+test("vrid: a derived VRID steps around an explicit one that takes its hash", () => {
+  const raw = mutated((c) => withSecondGroup(c, { virtualRouterId: WEB_VI_1 }));
+  const { config } = assertAccepted(raw);
+  assert.deepEqual(assignVrids(config!), [
+    { vrid: 179, derived: true },
+    { vrid: WEB_VI_1, derived: false },
+  ]);
+});
+
+test("vrid: a derived VRID steps around a reserved one, and past 255 wraps to 1", () => {
+  const { config } = assertAccepted(mutated((c) => (c.reservedVirtualRouterIds = [WEB_VI_1, 179])));
+  assert.deepEqual(assignVrids(config!), [{ vrid: 180, derived: true }]);
+  const wrapped = assignVrids({ name: "web", vrrp: [{ name: "G77" }], reservedVirtualRouterIds: [255] } as any);
+  assert.deepEqual(wrapped, [{ vrid: 1, derived: true }]);
+  assert.deepEqual(assignVrids({ name: "web", vrrp: [{ name: "G77" }], reservedVirtualRouterIds: [] } as any), [{ vrid: 255, derived: true }]);
 });
 
 test("vrid: derived VRIDs are deterministic and shown in the model as derived", () => {
   const raw = mutated((c) => withSecondGroup(c) && (c.vrrp[0].virtualRouterId = 42));
   const first = buildModel(assertAccepted(raw).config!);
   const again = buildModel(assertAccepted(structuredClone(raw)).config!);
-  assert.deepEqual(first.groups.map((g) => [g.name, g.vrid, g.vridDerived]), again.groups.map((g) => [g.name, g.vrid, g.vridDerived]));
-  assert.deepEqual([first.groups[0].vrid, first.groups[0].vridDerived], [42, false]);
-  assert.equal(first.groups[1].vridDerived, true);
-  assert.equal(first.groups[1].vrid, hashedVrid("web", "VI_2") === 42 ? 43 : hashedVrid("web", "VI_2"));
-  // The derived id depends on the cluster name: a different cluster on the same segment gets its own ids.
-  assert.notDeepEqual(
-    ["a", "b", "c", "d"].map((n) => hashedVrid(n, "VI_2")),
-    ["a", "b", "c", "d"].map(() => hashedVrid("web", "VI_2")),
-  );
+  assert.deepEqual(first.groups.map((g) => [g.name, g.vrid, g.vridDerived]), [
+    ["VI_1", 42, false],
+    ["VI_2", WEB_VI_2, true],
+  ]);
+  assert.deepEqual(again.groups.map((g) => [g.name, g.vrid, g.vridDerived]), first.groups.map((g) => [g.name, g.vrid, g.vridDerived]));
+});
+
+test("vrid: a derived group whose hash is taken by a later explicit id moves to the next free id", () => {
+  const got = assignVrids({ name: "web", vrrp: [{ name: "VI_1" }, { name: "VI_2" }, { name: "X", virtualRouterId: WEB_VI_2 }], reservedVirtualRouterIds: [] } as any);
+  assert.deepEqual(got, [
+    { vrid: WEB_VI_1, derived: true },
+    { vrid: 154, derived: true },
+    { vrid: WEB_VI_2, derived: false },
+  ]);
 });
 
 test("vrid: adding a group never renumbers an earlier derived one", () => {

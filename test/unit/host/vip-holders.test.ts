@@ -17,14 +17,14 @@ interface HoldersCase {
 
 for (const c of loadFixtures<HoldersCase>("vip-holders")) {
   test(`vip holders ${c.group}: ${c.name}`, async () => {
-    const scripts: string[] = [];
+    const scripts: [string, string][] = [];
     const transportFor = async (host: string): Promise<Transport> => {
       const answer = c.data.hosts[host];
       if (typeof answer !== "string") throw new HostError(host, answer.error, true);
       return {
         host,
         async run(script) {
-          scripts.push(script);
+          scripts.push([host, script]);
           return { code: 0, stdout: answer, stderr: "" };
         },
         close() {},
@@ -34,7 +34,11 @@ for (const c of loadFixtures<HoldersCase>("vip-holders")) {
     const holders = await readVipHolders(transportFor, Object.keys(c.data.hosts), c.data.vips, (l) => logged.push(l));
     assert.deepEqual(holders, c.data.expected, c.file);
     assert.deepEqual(logged, c.data.logged ?? [], c.file);
-    assert.ok(scripts.every((s) => s === vipHolderScript), "one batched, read-only script per director");
+    // One batched, read-only script per reachable director, and none elsewhere (an `every` over no scripts proved nothing).
+    const reachable = Object.keys(c.data.hosts).filter((h) => typeof c.data.hosts[h] === "string");
+    assert.ok(reachable.length > 0, `${c.file}: no reachable director, so nothing would check the script`);
+    assert.deepEqual(scripts.map(([h]) => h).sort(), reachable.sort(), "exactly one script per reachable director");
+    for (const [h, script] of scripts) assert.equal(script, vipHolderScript, `${h} was sent another script`);
   });
 }
 

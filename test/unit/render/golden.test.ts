@@ -1,10 +1,15 @@
 // Every example rendered through the CLI (`render --out`) equals its committed golden tree under test/golden/<example>/:
-// each host's files and manifest.json. Regenerate with UPDATE_GOLDEN=1 and review the diff before committing.
+// each host's files and manifest.json. Regenerate with `npm run golden:update` (a separate command that refuses to run
+// under CI) and review the diff before committing; no environment variable makes this test write its expectations.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { examples, renderWithCli } from "../../support/examples";
 import { checkGoldenTree, treeDifferences } from "../../support/golden";
+import { refusesUnderCi } from "../../support/update-goldens";
 import { repoRoot } from "../../support/repo-root";
 import { unifiedDiff } from "../../support/text-diff";
 
@@ -13,9 +18,37 @@ for (const example of examples()) {
     const { tree } = await renderWithCli(example.file);
     const label = `test/golden/${example.name}`;
     const problems = checkGoldenTree(path.join(repoRoot(), "test", "golden", example.name), label, tree);
-    assert.equal(problems.length, 0, `${example.name}: render differs from ${label} (UPDATE_GOLDEN=1 to accept):\n${problems.join("\n\n")}`);
+    assert.equal(problems.length, 0, `${example.name}: render differs from ${label} (npm run golden:update to accept, then review):\n${problems.join("\n\n")}`);
   });
 }
+
+test("the golden comparison never writes: a stale golden fails even with UPDATE_GOLDEN=1 (the old update switch)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-lvs-golden-"));
+  fs.mkdirSync(path.join(dir, "d1"));
+  fs.writeFileSync(path.join(dir, "d1", "a.conf"), "old\n");
+  const saved = process.env.UPDATE_GOLDEN;
+  process.env.UPDATE_GOLDEN = "1";
+  try {
+    const problems = checkGoldenTree(dir, "g", new Map([["d1/a.conf", "new\n"]]));
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^-old$/m);
+    assert.equal(fs.readFileSync(path.join(dir, "d1", "a.conf"), "utf8"), "old\n", "the golden was rewritten by the comparison");
+  } finally {
+    if (saved === undefined) delete process.env.UPDATE_GOLDEN;
+    else process.env.UPDATE_GOLDEN = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("golden:update refuses to run under CI", () => {
+  assert.match(refusesUnderCi({ CI: "true" }) ?? "", /refuses to run under CI \(CI=true\)/);
+  assert.match(refusesUnderCi({ CI: "1" }) ?? "", /refuses/);
+  assert.equal(refusesUnderCi({}), undefined);
+  assert.equal(refusesUnderCi({ CI: "false" }), undefined);
+  const run = spawnSync(process.execPath, [path.join(__dirname, "..", "..", "support", "update-goldens.js")], { env: { ...process.env, CI: "true" }, encoding: "utf8" });
+  assert.equal(run.status, 2, run.stdout + run.stderr);
+  assert.match(run.stderr, /refuses to run under CI/);
+});
 
 test("golden comparison reports a changed line as a diff, and missing and unexpected files", () => {
   const golden = new Map([

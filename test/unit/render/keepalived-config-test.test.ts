@@ -18,6 +18,7 @@ for (const example of examples()) {
     for (const director of directors) {
       const verdict = keepalivedConfigTest(render.filesOf(director.host));
       assert.ok(verdict.ok, `${example.name} ${director.host}: keepalived rejected the config (exit ${verdict.exitCode}):\n${verdict.stderr}`);
+      assert.equal(verdict.note, undefined, `${example.name} ${director.host}: ${verdict.note}`);
     }
   });
 }
@@ -68,4 +69,48 @@ test("negative control: a broken auth include is rejected", async () => {
   const verdict = keepalivedConfigTest(files);
   assert.equal(verdict.ok, false);
   assert.match(verdict.stderr, /authentication type/);
+});
+
+test("the scripts example (track scripts, MISC_CHECK) is tested whole, script blocks included, on keepalived 2.3", async () => {
+  const render = await renderWithCli(examples().find((e) => e.name === "scripts")!.file);
+  for (const host of ["d1", "d2"]) {
+    const files = render.filesOf(host);
+    const conf = files.find((f) => f.path === CONF)!.content;
+    assert.match(conf, /^vrrp_script chk_sshd \{$/m);
+    assert.match(conf, /^ {4}track_script \{$/m);
+    assert.match(conf, /^ {8}MISC_CHECK \{$/m);
+    const verdict = keepalivedConfigTest(files);
+    assert.ok(verdict.ok, `${host}: ${verdict.stderr}`);
+    assert.equal(verdict.testedBy, "trixie", "keepalived 2.2.7 cannot test scripts (#2587): the trixie keepalived must have");
+    assert.equal(verdict.note, undefined);
+  }
+});
+
+/** d1 of the scripts example with one edit applied to its keepalived.conf. */
+async function brokenScripts(edit: (content: string) => string) {
+  const render = await renderWithCli(examples().find((e) => e.name === "scripts")!.file);
+  return render.filesOf("d1").map((f) => {
+    if (f.path !== CONF) return f;
+    const after = edit(f.content);
+    assert.notEqual(after, f.content, "the negative control must change the file");
+    return { ...f, content: after };
+  });
+}
+
+test("negative control: an unknown keyword inside a vrrp_script block is rejected (the block is tested, not stripped)", async () => {
+  const verdict = keepalivedConfigTest(await brokenScripts((c) => c.replace(/(vrrp_script chk_sshd \{\n)/, "$1    no_such_script_keyword 1\n")));
+  assert.equal(verdict.ok, false);
+  assert.match(verdict.stderr, /no_such_script_keyword/);
+});
+
+test("negative control: a track_script naming no vrrp_script is rejected", async () => {
+  const verdict = keepalivedConfigTest(await brokenScripts((c) => c.replace(/^( {8})chk_maintenance$/m, "$1chk_nowhere")));
+  assert.equal(verdict.ok, false);
+  assert.match(verdict.stderr, /track script chk_nowhere not found/);
+});
+
+test("negative control: an unknown keyword inside MISC_CHECK is rejected", async () => {
+  const verdict = keepalivedConfigTest(await brokenScripts((c) => c.replace(/( {12}misc_timeout 3\n)/, "$1            misc_nonsense 1\n")));
+  assert.equal(verdict.ok, false);
+  assert.match(verdict.stderr, /misc_nonsense/);
 });
