@@ -1,6 +1,8 @@
-// Full validation of a raw cluster value: schema first, then the semantic rules; every issue at once.
+// Full validation of a raw cluster value: the format rules and the schema, then the semantic rules; every issue at once.
 import { validateSchema } from "./validate-schema";
 import { checkSemantics } from "./semantic";
+import { checkValues } from "./semantic-values";
+import { checkLexical } from "./lexical";
 import { ConfigError, ConfigIssue } from "./issues";
 import type { ClusterConfig } from "./schema";
 
@@ -10,10 +12,16 @@ export interface ValidationResult {
   ok: boolean;
 }
 
+/** The schema's pattern and format messages, which a format refusal at the same key explains better. */
+const SHAPE_MESSAGE = /^(has an invalid form|must be a valid)/;
+
 export function validateCluster(raw: unknown): ValidationResult {
+  const lexical = checkLexical(raw);
+  const refused = new Set(lexical.map((i) => i.key));
   const schema = validateSchema(raw);
-  if (!schema.config) return { issues: schema.issues, ok: false };
-  const issues = checkSemantics(schema.config);
+  const shape = schema.issues.filter((i) => !(refused.has(i.key) && SHAPE_MESSAGE.test(i.message)));
+  if (!schema.config) return { issues: [...shape, ...lexical], ok: false };
+  const issues = [...lexical, ...checkSemantics(schema.config), ...checkValues(schema.config)];
   const ok = !issues.some((i) => i.severity === "error");
   return { config: ok ? schema.config : undefined, issues, ok };
 }
