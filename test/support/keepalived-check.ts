@@ -1,17 +1,24 @@
 // Runs the real `keepalived --config-test` on rendered files, inside private mount and network namespaces that
 // hold exactly the interfaces and /etc/keepalived files the config names, as a provisioned director would.
+//
+// Each test runs keepalived as PID 1 of its own PID namespace. keepalived 2.2.7 (Debian 12) otherwise kills its own
+// config test with SIGTERM (exit 143) whenever a script is configured (issue #2587, fixed in 2.2.8 by aae8e91):
+// check_script_secure() compares getppid() with main_pid, which a config test never sets (0), and a process whose
+// parent is outside its PID namespace sees getppid() == 0. So scripts — vrrp_script, MISC_CHECK — are tested too.
 import { spawnSync, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { withoutScripts } from "../../core/render/script-free";
 
 export interface ConfigTestResult {
   ok: boolean;
   exitCode: number | null;
   stderr: string;
-  note?: string;
 }
+
+export type ConfigFiles = { path: string; content: string }[];
+
+const CONF = "/etc/keepalived/keepalived.conf";
 
 let userChecked = false;
 
@@ -33,43 +40,46 @@ export function interfacesIn(conf: string): string[] {
   return [...names];
 }
 
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/**
- * keepalived 2.2.7 (Debian 12) kills its own config test with SIGTERM (exit 143, "Terminated") whenever a
- * script is configured — vrrp_script or MISC_CHECK (keepalived issue #2587, fixed in 2.2.8). Only then is the
- * config re-tested without its script blocks, so everything else in it is still checked; the result says so.
- */
-export function keepalivedConfigTest(files: { path: string; content: string }[]): ConfigTestResult {
-  const first = runConfigTest(files);
-  const conf = files.find((f) => f.path === "/etc/keepalived/keepalived.conf")!;
-  if (first.exitCode === 143 && /^((Terminated|killed by SIGTERM)\s*)*$/.test(first.stderr.trim()) && withoutScripts(conf.content) !== conf.content) {
-    const rest = runConfigTest(files.map((f) => (f === conf ? { ...f, content: withoutScripts(f.content) } : f)));
-    return { ...rest, note: "script blocks not testable on keepalived 2.2.7 (#2587); the rest of the config was tested" };
-  }
-  return first;
+export function keepalivedConfigTest(files: ConfigFiles): ConfigTestResult {
+  return keepalivedConfigTests([files])[0];
 }
 
-function runConfigTest(files: { path: string; content: string }[]): ConfigTestResult {
+/**
+ * Config-tests many configs in one namespace, one after the other (each keepalived as PID 1 of a fresh PID namespace,
+ * /etc/keepalived emptied in between). Any non-zero exit or any stderr fails: keepalived's exit codes have quirks
+ * (config warnings exit 5 on 2.2.7).
+ */
+export function keepalivedConfigTests(configs: ConfigFiles[]): ConfigTestResult[] {
+  if (configs.length === 0) return [];
   ensureScriptUser();
-  const conf = files.find((f) => f.path === "/etc/keepalived/keepalived.conf");
-  if (!conf) throw new Error("keepalivedConfigTest: no /etc/keepalived/keepalived.conf among the files");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-lvs-kt-"));
   try {
-    const lines = ["set -e", "mount -t tmpfs pulumi-lvs-kt /etc/keepalived", "ip link set lo up"];
-    files.forEach((f, i) => {
-      if (!f.path.startsWith("/etc/keepalived/")) return;
-      const staged = path.join(dir, String(i));
-      fs.writeFileSync(staged, f.content);
-      lines.push(`mkdir -p '${path.dirname(f.path)}'`, `cp '${staged}' '${f.path}'`);
-    });
+    const lines = ["mount -t tmpfs pulumi-lvs-kt /etc/keepalived || exit 99", "ip link set lo up"];
     // The host kernel may lack the dummy module; a veth end is an interface like any other to keepalived.
-    interfacesIn(conf.content).forEach((name, i) => lines.push(`ip link add '${name}' type veth peer name kt-peer${i}`, `ip link set '${name}' up`));
-    lines.push("exec keepalived --config-test -f /etc/keepalived/keepalived.conf");
-    const run = spawnSync("unshare", ["--mount", "--net", "sh", "-c", lines.join("\n")], { encoding: "utf8" });
-    // keepalived's exit codes have quirks (config warnings exit 5 on 2.2.7): any non-zero exit or any stderr fails.
-    const stderr = (run.stderr ?? "") + (run.error ? String(run.error) : "") + (run.signal ? `killed by ${run.signal}\n` : "");
-    const exitCode = run.signal === "SIGTERM" ? 143 : run.status;
-    return { ok: run.status === 0 && stderr.trim() === "", exitCode, stderr };
+    const interfaces = [...new Set(configs.flatMap((files) => interfacesIn(files.find((f) => f.path === CONF)?.content ?? "")))];
+    interfaces.forEach((name, i) => lines.push(`ip link add ${q(name)} type veth peer name kt-peer${i} && ip link set ${q(name)} up`));
+    configs.forEach((files, n) => {
+      if (!files.some((f) => f.path === CONF)) throw new Error(`keepalivedConfigTests: config ${n} has no ${CONF}`);
+      lines.push("find /etc/keepalived -mindepth 1 -delete");
+      files.forEach((f, i) => {
+        if (!f.path.startsWith("/etc/keepalived/")) return;
+        const staged = path.join(dir, `${n}.${i}`);
+        fs.writeFileSync(staged, f.content);
+        lines.push(`mkdir -p ${q(path.dirname(f.path))} && cp ${q(staged)} ${q(f.path)}`);
+      });
+      lines.push(`unshare --pid --fork keepalived --config-test -f ${CONF} >${q(path.join(dir, `${n}.out`))} 2>&1; echo $? >${q(path.join(dir, `${n}.rc`))}`);
+    });
+    const run = spawnSync("unshare", ["--mount", "--net", "sh", "-c", lines.join("\n")], { encoding: "utf8", maxBuffer: 64 << 20 });
+    if (run.status === 99 || run.error) throw new Error(`keepalivedConfigTests: the namespace could not be set up: ${run.stderr}${run.error ?? ""}`);
+    return configs.map((_, n) => {
+      const rcFile = path.join(dir, `${n}.rc`);
+      // The namespace's own setup errors (an interface that could not be made) spoil every test in it.
+      const stderr = (fs.existsSync(path.join(dir, `${n}.out`)) ? fs.readFileSync(path.join(dir, `${n}.out`), "utf8") : "") + run.stderr;
+      const exitCode = fs.existsSync(rcFile) ? Number(fs.readFileSync(rcFile, "utf8").trim()) : null;
+      return { ok: exitCode === 0 && stderr.trim() === "", exitCode, stderr };
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -28,7 +28,8 @@ test("keepalived -t accepts the prod directors rendered with the real VRRP passw
   const { hosts } = renderFromConfig(stack.cluster, { secrets: { vrrpPassword: "Xy7#kq2p" } });
   for (const director of hosts.filter((h) => h.roles.includes("director"))) {
     const auth = director.files.find((f) => f.secretKeys.includes("vrrpPassword"));
-    assert.match(auth?.content ?? "", /^auth_pass Xy7#kq2p$/m, `${director.host}: the password is not in the auth include`);
+    // Quoted: keepalived reads an unquoted "#" as a comment, which silently cut this password to "Xy7".
+    assert.match(auth?.content ?? "", /^auth_pass "Xy7#kq2p"$/m, `${director.host}: the password is not in the auth include`);
     const verdict = keepalivedConfigTest(director.files);
     assert.ok(verdict.ok, `prod ${director.host}: keepalived rejected the config (exit ${verdict.exitCode}):\n${verdict.stderr}`);
   }
