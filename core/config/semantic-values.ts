@@ -8,12 +8,15 @@ import { canonicalSysctlKey } from "../formats/sysctl";
 
 type Report = (path: PathPart[], message: string) => void;
 
-/** Ranges no unicast host address can come from (RFC 6890): the reason, or undefined for a usable address. */
-function specialRange(ip: string): string | undefined {
+/**
+ * Ranges no address on a segment can come from (RFC 6890): the reason, or undefined for a usable address. A host's
+ * own address may be a loopback one (a test double of a host), a VIP or a VRRP peer may not: it never leaves a host.
+ */
+function specialRange(ip: string, loopback: "allowed" | "refused" = "refused"): string | undefined {
   const first = Number(ip.split(".")[0]);
   if (ip === "0.0.0.0") return "the unspecified address";
   if (first === 0) return `in 0.0.0.0/8 ("this network"), which no host can own`;
-  if (first === 127) return "a loopback address (127.0.0.0/8), which never leaves the host";
+  if (first === 127 && loopback === "refused") return "a loopback address (127.0.0.0/8), which never leaves the host";
   if (ip === "255.255.255.255") return "the limited broadcast address";
   if (first >= 224 && first <= 239) return "a multicast address (224.0.0.0/4)";
   if (first >= 240) return "in the reserved range 240.0.0.0/4";
@@ -39,14 +42,14 @@ function subnetsOf(c: ClusterConfig): string[] {
 
 const usableAddresses = (c: ClusterConfig, report: Report) => {
   const subnets = subnetsOf(c);
-  const check = (path: PathPart[], ip: string, what: string, consequence: string) => {
-    const why = specialRange(ip) ?? subnetEdge(ip, subnets);
+  const check = (path: PathPart[], ip: string, what: string, consequence: string, loopback?: "allowed") => {
+    const why = specialRange(ip, loopback) ?? subnetEdge(ip, subnets);
     if (why) report(path, `${ip} is ${why}, so it cannot be ${what}${consequence}`);
   };
   c.services.forEach((s, i) =>
     check(["services", i, "vip"], s.vip, "a VIP", ` (keepalived would add ${s.vip}/32 to the directors and real servers would bind it on lvs0); use a host address of the segment that no host owns`),
   );
-  c.hosts.forEach((h, i) => check(["hosts", i, "address"], h.address, "a host's address", ""));
+  c.hosts.forEach((h, i) => check(["hosts", i, "address"], h.address, "a host's address", "", "allowed"));
   c.directors.forEach((d, i) => d.unicastPeers?.forEach((p, j) => check(["directors", i, "unicastPeers", j], p, "a VRRP peer", "")));
 };
 

@@ -12,15 +12,24 @@ export interface ValidationResult {
   ok: boolean;
 }
 
-/** The schema's pattern and format messages, which a format refusal at the same key explains better. */
+/** The schema's pattern and format messages, and a format refusal that names the offending character. */
 const SHAPE_MESSAGE = /^(has an invalid form|must be a valid)/;
+const NAMES_CHARACTER = / at position \d+ is refused: /;
+
+/** One message per key where both speak of a value's form: the one that names the character, else the schema's. */
+function merged(schema: ConfigIssue[], lexical: ConfigIssue[]): ConfigIssue[] {
+  const shape = new Set(schema.filter((i) => SHAPE_MESSAGE.test(i.message)).map((i) => i.key));
+  const specific = new Set(lexical.filter((i) => NAMES_CHARACTER.test(i.message)).map((i) => i.key));
+  return [
+    ...schema.filter((i) => !(specific.has(i.key) && SHAPE_MESSAGE.test(i.message))),
+    ...lexical.filter((i) => specific.has(i.key) || !shape.has(i.key)),
+  ];
+}
 
 export function validateCluster(raw: unknown): ValidationResult {
   const lexical = checkLexical(raw);
-  const refused = new Set(lexical.map((i) => i.key));
   const schema = validateSchema(raw);
-  const shape = schema.issues.filter((i) => !(refused.has(i.key) && SHAPE_MESSAGE.test(i.message)));
-  if (!schema.config) return { issues: [...shape, ...lexical], ok: false };
+  if (!schema.config) return { issues: merged(schema.issues, lexical), ok: false };
   const issues = [...lexical, ...checkSemantics(schema.config), ...checkValues(schema.config)];
   const ok = !issues.some((i) => i.severity === "error");
   return { config: ok ? schema.config : undefined, issues, ok };

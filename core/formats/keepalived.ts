@@ -87,10 +87,8 @@ export const refuseInterface = word(/[A-Za-z0-9_.@-]/, "an interface name as kee
 
 /** A dotted-quad IPv4 address (virtual_server, real_server, unicast peers, VIPs, persistence_granularity). */
 export function refuseAddress(value: string): Refusal | undefined {
-  return (
-    firstRefused(value, (c, i) => unquoted(c, i, value) ?? (/[0-9.]/.test(c) ? undefined : "not allowed in an IPv4 address")) ??
-    (/^(\d{1,3})(\.\d{1,3}){3}$/.test(value) && value.split(".").every((o) => Number(o) <= 255 && !/^0\d/.test(o)) ? undefined : "is not a dotted-quad IPv4 address")
-  );
+  // Digits and dots only, so none of keepalived's special characters can be in one.
+  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(value) && value.split(".").every((o) => Number(o) <= 255 && !/^0\d/.test(o)) ? undefined : "is not a dotted-quad IPv4 address";
 }
 
 const HTTP_PATH = /[A-Za-z0-9\-._~%&'()*+,;=:@/?]/;

@@ -2,6 +2,7 @@
 import type { ClusterConfig, HealthCheckConfig, SecretRef, TrackScriptConfig, VrrpConfig } from "../config/schema";
 import { assignVrids } from "./vrid";
 import { canonicalSysctlKey } from "../formats/sysctl";
+import { own } from "../util/own";
 
 export type Forwarding = "DR" | "NAT" | "TUN";
 export type Role = "director" | "realServer";
@@ -132,7 +133,7 @@ function stringSysctls(values: Record<string, string | number>): Record<string, 
 }
 
 function groupPriority(group: VrrpConfig, host: string, fallback: number): number {
-  return group.priorities?.[host] ?? fallback;
+  return own(group.priorities, host) ?? fallback;
 }
 
 /** Builds the model from a config that passed schema and semantic validation. */

@@ -5,7 +5,7 @@
 // config test with SIGTERM (exit 143) whenever a script is configured (issue #2587, fixed in 2.2.8 by aae8e91):
 // check_script_secure() compares getppid() with main_pid, which a config test never sets (0), and a process whose
 // parent is outside its PID namespace sees getppid() == 0. So scripts — vrrp_script, MISC_CHECK — are tested too.
-import { spawnSync, execFileSync } from "node:child_process";
+import { spawn, spawnSync, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -46,6 +46,41 @@ export function keepalivedConfigTest(files: ConfigFiles): ConfigTestResult {
   return keepalivedConfigTests([files])[0];
 }
 
+/** The shell script that config-tests `configs` one after the other in one namespace, its files staged in `dir`. */
+function batchScript(configs: ConfigFiles[], dir: string): string {
+  const lines = ["mount -t tmpfs pulumi-lvs-kt /etc/keepalived || exit 99", "ip link set lo up"];
+  // The host kernel may lack the dummy module; a veth end is an interface like any other to keepalived.
+  const interfaces = [...new Set(configs.flatMap((files) => interfacesIn(files.find((f) => f.path === CONF)?.content ?? "")))];
+  interfaces.forEach((name, i) => lines.push(`ip link add ${q(name)} type veth peer name kt-peer${i} && ip link set ${q(name)} up`));
+  configs.forEach((files, n) => {
+    if (!files.some((f) => f.path === CONF)) throw new Error(`keepalivedConfigTests: config ${n} has no ${CONF}`);
+    lines.push("find /etc/keepalived -mindepth 1 -delete");
+    files.forEach((f, i) => {
+      if (!f.path.startsWith("/etc/keepalived/")) return;
+      const staged = path.join(dir, `${n}.${i}`);
+      fs.writeFileSync(staged, f.content);
+      lines.push(`mkdir -p ${q(path.dirname(f.path))} && cp ${q(staged)} ${q(f.path)}`);
+    });
+    lines.push(`unshare --pid --fork keepalived --config-test -f ${CONF} >${q(path.join(dir, `${n}.out`))} 2>&1; echo $? >${q(path.join(dir, `${n}.rc`))}`);
+  });
+  const script = path.join(dir, "run.sh");
+  fs.writeFileSync(script, lines.join("\n") + "\n");
+  return script;
+}
+
+function results(configs: ConfigFiles[], dir: string, run: { status: number | null; stderr: string; error?: Error }): ConfigTestResult[] {
+  if (run.status === 99 || run.error) throw new Error(`keepalivedConfigTests: the namespace could not be set up: ${run.stderr}${run.error ?? ""}`);
+  return configs.map((_, n) => {
+    const rcFile = path.join(dir, `${n}.rc`);
+    // The namespace's own setup errors (an interface that could not be made) spoil every test in it.
+    const stderr = (fs.existsSync(path.join(dir, `${n}.out`)) ? fs.readFileSync(path.join(dir, `${n}.out`), "utf8") : "") + run.stderr;
+    const exitCode = fs.existsSync(rcFile) ? Number(fs.readFileSync(rcFile, "utf8").trim()) : null;
+    return { ok: exitCode === 0 && stderr.trim() === "", exitCode, stderr };
+  });
+}
+
+const batchDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-lvs-kt-"));
+
 /**
  * Config-tests many configs in one namespace, one after the other (each keepalived as PID 1 of a fresh PID namespace,
  * /etc/keepalived emptied in between). Any non-zero exit or any stderr fails: keepalived's exit codes have quirks
@@ -54,33 +89,36 @@ export function keepalivedConfigTest(files: ConfigFiles): ConfigTestResult {
 export function keepalivedConfigTests(configs: ConfigFiles[]): ConfigTestResult[] {
   if (configs.length === 0) return [];
   ensureScriptUser();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-lvs-kt-"));
+  const dir = batchDir();
   try {
-    const lines = ["mount -t tmpfs pulumi-lvs-kt /etc/keepalived || exit 99", "ip link set lo up"];
-    // The host kernel may lack the dummy module; a veth end is an interface like any other to keepalived.
-    const interfaces = [...new Set(configs.flatMap((files) => interfacesIn(files.find((f) => f.path === CONF)?.content ?? "")))];
-    interfaces.forEach((name, i) => lines.push(`ip link add ${q(name)} type veth peer name kt-peer${i} && ip link set ${q(name)} up`));
-    configs.forEach((files, n) => {
-      if (!files.some((f) => f.path === CONF)) throw new Error(`keepalivedConfigTests: config ${n} has no ${CONF}`);
-      lines.push("find /etc/keepalived -mindepth 1 -delete");
-      files.forEach((f, i) => {
-        if (!f.path.startsWith("/etc/keepalived/")) return;
-        const staged = path.join(dir, `${n}.${i}`);
-        fs.writeFileSync(staged, f.content);
-        lines.push(`mkdir -p ${q(path.dirname(f.path))} && cp ${q(staged)} ${q(f.path)}`);
-      });
-      lines.push(`unshare --pid --fork keepalived --config-test -f ${CONF} >${q(path.join(dir, `${n}.out`))} 2>&1; echo $? >${q(path.join(dir, `${n}.rc`))}`);
-    });
-    const run = spawnSync("unshare", ["--mount", "--net", "sh", "-c", lines.join("\n")], { encoding: "utf8", maxBuffer: 64 << 20 });
-    if (run.status === 99 || run.error) throw new Error(`keepalivedConfigTests: the namespace could not be set up: ${run.stderr}${run.error ?? ""}`);
-    return configs.map((_, n) => {
-      const rcFile = path.join(dir, `${n}.rc`);
-      // The namespace's own setup errors (an interface that could not be made) spoil every test in it.
-      const stderr = (fs.existsSync(path.join(dir, `${n}.out`)) ? fs.readFileSync(path.join(dir, `${n}.out`), "utf8") : "") + run.stderr;
-      const exitCode = fs.existsSync(rcFile) ? Number(fs.readFileSync(rcFile, "utf8").trim()) : null;
-      return { ok: exitCode === 0 && stderr.trim() === "", exitCode, stderr };
-    });
+    const run = spawnSync("unshare", ["--mount", "--net", "sh", batchScript(configs, dir)], { encoding: "utf8", maxBuffer: 64 << 20 });
+    return results(configs, dir, run);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The same, split over `workers` namespaces that run at once. */
+export async function keepalivedConfigTestsInParallel(configs: ConfigFiles[], workers: number): Promise<ConfigTestResult[]> {
+  ensureScriptUser();
+  const size = Math.ceil(configs.length / workers);
+  const chunks = Array.from({ length: workers }, (_, i) => configs.slice(i * size, (i + 1) * size)).filter((c) => c.length > 0);
+  const done = await Promise.all(
+    chunks.map(async (chunk) => {
+      const dir = batchDir();
+      try {
+        const run = await new Promise<{ status: number | null; stderr: string; error?: Error }>((resolve) => {
+          const child = spawn("unshare", ["--mount", "--net", "sh", batchScript(chunk, dir)], { stdio: ["ignore", "ignore", "pipe"] });
+          let stderr = "";
+          child.stderr.on("data", (d) => (stderr += d));
+          child.on("error", (error) => resolve({ status: null, stderr, error }));
+          child.on("close", (status) => resolve({ status, stderr }));
+        });
+        return results(chunk, dir, run);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }),
+  );
+  return done.flat();
 }

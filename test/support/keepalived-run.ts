@@ -12,12 +12,15 @@ export interface KeepalivedRun {
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** Writes each call whole, then renames it into place: a call cut short when keepalived stops is not read. */
 const DUMPER = `#!/bin/sh
-f=$(mktemp /run/kp-out/call.XXXXXX)
-for a in "$@"; do printf '%s\\0' "$a"; done > "$f"
+t=$(mktemp /run/kp-out/partial.XXXXXX)
+for a in "$@"; do printf '%s\\0' "$a"; done > "$t"
+mv "$t" "/run/kp-out/call.\${t##*.}"
 exit 0
 `;
 
+/** Runs keepalived until a script call is recorded or `seconds` (4) pass. */
 export function runKeepalived(conf: string, options: { seconds?: number; dumpAs?: string[] } = {}): Promise<KeepalivedRun> {
   const lines = [
     "set -e",
@@ -30,7 +33,8 @@ export function runKeepalived(conf: string, options: { seconds?: number; dumpAs?
     `printf '%s' ${q(conf)} > /etc/keepalived/keepalived.conf`,
     "mkdir -p /run/keepalived && mount -t tmpfs kpr /run/keepalived",
     "keepalived --dont-fork --log-console --no-syslog -f /etc/keepalived/keepalived.conf -p /run/keepalived/k.pid -r /run/keepalived/v.pid -c /run/keepalived/c.pid >/run/kp-out/log 2>&1 &",
-    `sleep ${options.seconds ?? 1.5}`,
+    // Until the first call is recorded, or `seconds` (a script keepalived dropped is never called).
+    `n=0; while [ $n -lt ${Math.round((options.seconds ?? 4) * 10)} ] && ! ls /run/kp-out/call.* >/dev/null 2>&1; do sleep 0.1; n=$((n+1)); done`,
     "kill $! && wait $! || true",
     "echo '--- log'; base64 -w0 /run/kp-out/log; echo",
     "for f in /run/kp-out/call.*; do [ -e \"$f\" ] && echo \"call:$(base64 -w0 \"$f\")\"; done; true",
