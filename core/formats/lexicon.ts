@@ -15,6 +15,9 @@ const NAMES: Record<string, string> = {
   "\u00a0": "no-break space",
   "\u2028": "line separator",
   "\u2029": "paragraph separator",
+  '"': "double quote",
+  "'": "single quote",
+  "\\": "backslash",
 };
 
 /** `"#"`, `newline (U+000A)`, `"é" (U+00E9)`: how a refusal names a character. */
