@@ -157,7 +157,12 @@ export function refuseScript(value: string): Refusal | undefined {
   return limit(value, MAX_VALUE_BYTES);
 }
 
-/** `auth_pass`, written in double quotes: keepalived sends at most 8 bytes (it truncates longer ones). */
+/**
+ * `auth_pass`: keepalived sends at most 8 bytes (it truncates longer ones). Written bare unless it holds a character
+ * keepalived would split or cut at (whitespace, `#`, `!`, braces), then in double quotes — which the config test shows
+ * keepalived honours for auth_pass (test/unit/formats/keepalived-lexer-conformance.test.ts) — so a password that was
+ * fine stays byte-identical.
+ */
 export function refusePassword(value: string): Refusal | undefined {
   if (value.length === 0) return "is empty";
   return (
@@ -172,7 +177,7 @@ export function refuseComment(value: string): Refusal | undefined {
 }
 
 const emit = (field: string, check: (v: string) => Refusal | undefined) => (value: string) => accepted(FORMAT, field, value, check);
-const quoted = (field: string, check: (v: string) => Refusal | undefined, secret = false) => (value: string) => `"${accepted(FORMAT, field, value, check, secret)}"`;
+const quoted = (field: string, check: (v: string) => Refusal | undefined) => (value: string) => `"${accepted(FORMAT, field, value, check)}"`;
 
 /** The emitters: what the view models put into keepalived templates. */
 export const keepalived = {
@@ -183,6 +188,9 @@ export const keepalived = {
   statusCode: emit("status_code", refuseStatusCode),
   digest: emit("digest", refuseDigest),
   script: quoted("script", refuseScript),
-  password: quoted("auth_pass", refusePassword, true),
+  password: (value: string) => {
+    const checked = accepted(FORMAT, "auth_pass", value, refusePassword, true);
+    return /[\s#!{}]/.test(checked) ? `"${checked}"` : checked;
+  },
   comment: emit("comment", refuseComment),
 } as const;

@@ -20,10 +20,16 @@ function walk(schema: Schema, pattern: string[], out: Map<string, SchemaField>):
   for (const key of ["oneOf", "anyOf", "allOf"]) for (const branch of (schema[key] as Schema[] | undefined) ?? []) walk(branch, pattern, out);
   const types = typesOf(schema);
   const closed = schema.enum !== undefined ? (schema.enum as unknown[]) : "const" in schema ? [schema.const] : undefined;
+  // A field in several branches (a union's `type` const in each) is one field: its values and bounds, merged.
   const add = (kind: SchemaField["kind"]) => {
     const id = `${pattern.join(".")}:${kind}`;
-    if (!out.has(id))
-      out.set(id, { pattern: [...pattern], kind, minimum: schema.minimum as number | undefined, maximum: schema.maximum as number | undefined, ...(closed ? { values: closed } : {}) });
+    const field: SchemaField = { pattern: [...pattern], kind, minimum: schema.minimum as number | undefined, maximum: schema.maximum as number | undefined, ...(closed ? { values: closed } : {}) };
+    const seen = out.get(id);
+    if (!seen) return void out.set(id, field);
+    if (seen.values && field.values) seen.values = [...new Set([...seen.values, ...field.values])];
+    else delete seen.values;
+    seen.minimum = seen.minimum === undefined || field.minimum === undefined ? undefined : Math.min(seen.minimum, field.minimum);
+    seen.maximum = seen.maximum === undefined || field.maximum === undefined ? undefined : Math.max(seen.maximum, field.maximum);
   };
   if (types.includes("string") || (types.length === 0 && closed?.every((v) => typeof v === "string"))) add("string");
   if (types.includes("integer") || types.includes("number")) add("integer");

@@ -14,6 +14,8 @@ test("emitters: a refused value throws FormatError; a secret's message does not 
   assert.throws(() => keepalived.httpPath("/a#b"), (e: unknown) => e instanceof FormatError && /"\/a#b" cannot be written as keepalived\.conf url path: "#" at position 3/.test((e as Error).message));
   assert.throws(() => keepalived.password('Zq"9xK'), (e: unknown) => e instanceof FormatError && !(e as Error).message.includes("Zq") && /a secret value/.test((e as Error).message));
   assert.equal(keepalived.script("/bin/true a{b}"), '"/bin/true a{b}"');
+  assert.equal(keepalived.password("s3cret"), "s3cret", "a password keepalived reads whole stays as it was");
+  assert.equal(keepalived.password("s3#c ret"), '"s3#c ret"');
   assert.equal(keepalived.name("VI_1"), "VI_1");
 });
 
@@ -37,8 +39,8 @@ function colocated(): any {
 }
 
 test("emitters: a MAC or an interface read on a host is checked like a configured one", () => {
-  assert.throws(() => renderCluster(colocated(), { discovered: { macs: { d1: "52:54:00:00:00:01; flush ruleset" } } }), FormatError);
-  assert.throws(() => renderCluster(colocated(), { discovered: { interfaces: { r1: "eth0\nkernel.panic" } } }), FormatError);
+  assert.throws(() => renderCluster(colocated(), { discovered: { macs: { d1: "52:54:00:00:00:01; flush ruleset" }, interfaces: {} } }), FormatError);
+  assert.throws(() => renderCluster(colocated(), { discovered: { macs: {}, interfaces: { r1: "eth0\nkernel.panic" } } }), FormatError);
   const hosts = renderCluster(colocated(), { discovered: { macs: { d1: "52:54:00:00:00:01", d2: "52:54:00:00:00:02" }, interfaces: { r1: "eth0", r2: "eth0", d2: "eth0" } } });
   assert.match(hosts.find((h) => h.host === "d2")!.files.find((f) => f.path.endsWith(".nft"))!.content, /ether saddr != 52:54:00:00:00:01 meta mark set 1/);
 });
