@@ -49,7 +49,8 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
   try {
     stack = load(file);
   } catch (e) {
-    io.err(`error: ${(e as Error).message}`);
+    // One line per problem (a YAML file can have several syntax errors, each as file:line:column).
+    for (const line of (e as Error).message.split("\n")) io.err(`error: ${line}`);
     return 2;
   }
   const { config, issues } = check(stack);

@@ -3,6 +3,7 @@ import type { ClusterConfig } from "./schema";
 import { ConfigIssue, configKey, PathPart, Severity } from "./issues";
 import { assignVrids } from "../model/vrid";
 import { assignFwmarks, directorHostNames, isColocated, serviceGroupName } from "../model/cluster";
+import { own } from "../util/own";
 import { inCidr, sameNetwork } from "../model/cidr";
 import { isConnectionCheck } from "../model/health-check";
 
@@ -99,7 +100,7 @@ const vridUnique: Rule = (c, report) => {
 
 function effectivePriorities(c: ClusterConfig, gi: number): { host: string; priority: number; index: number }[] {
   const g = c.vrrp[gi];
-  return c.directors.map((d, index) => ({ host: d.host, priority: g.priorities?.[d.host] ?? d.priority, index }));
+  return c.directors.map((d, index) => ({ host: d.host, priority: own(g.priorities, d.host) ?? d.priority, index }));
 }
 
 const prioritiesDistinct: Rule = (c, report) => {
@@ -109,7 +110,7 @@ const prioritiesDistinct: Rule = (c, report) => {
       const other = seen.get(p.priority);
       if (other !== undefined) {
         // Name the key the user set: this director's override, else the other one's override, else its base priority.
-        const overridden = [p.host, other].find((h) => g.priorities?.[h] !== undefined);
+        const overridden = [p.host, other].find((h) => own(g.priorities, h) !== undefined);
         const path: PathPart[] = overridden !== undefined ? ["vrrp", gi, "priorities", overridden] : ["directors", p.index, "priority"];
         report(path, `priority ${p.priority} of "${p.host}" equals that of "${other}" in vrrp group "${g.name}"; priorities must differ so the election is deterministic`);
       }

@@ -1,6 +1,8 @@
-// Full validation of a raw cluster value: schema first, then the semantic rules; every issue at once.
+// Full validation of a raw cluster value: the format rules and the schema, then the semantic rules; every issue at once.
 import { validateSchema } from "./validate-schema";
 import { checkSemantics } from "./semantic";
+import { checkValues } from "./semantic-values";
+import { checkLexical } from "./lexical";
 import { ConfigError, ConfigIssue } from "./issues";
 import type { ClusterConfig } from "./schema";
 
@@ -10,10 +12,25 @@ export interface ValidationResult {
   ok: boolean;
 }
 
+/** The schema's pattern and format messages, and a format refusal that names the offending character. */
+const SHAPE_MESSAGE = /^(has an invalid form|must be a valid)/;
+const NAMES_CHARACTER = / at position \d+ is refused: /;
+
+/** One message per key where both speak of a value's form: the one that names the character, else the schema's. */
+function merged(schema: ConfigIssue[], lexical: ConfigIssue[]): ConfigIssue[] {
+  const shape = new Set(schema.filter((i) => SHAPE_MESSAGE.test(i.message)).map((i) => i.key));
+  const specific = new Set(lexical.filter((i) => NAMES_CHARACTER.test(i.message)).map((i) => i.key));
+  return [
+    ...schema.filter((i) => !(specific.has(i.key) && SHAPE_MESSAGE.test(i.message))),
+    ...lexical.filter((i) => specific.has(i.key) || !shape.has(i.key)),
+  ];
+}
+
 export function validateCluster(raw: unknown): ValidationResult {
+  const lexical = checkLexical(raw);
   const schema = validateSchema(raw);
-  if (!schema.config) return { issues: schema.issues, ok: false };
-  const issues = checkSemantics(schema.config);
+  if (!schema.config) return { issues: merged(schema.issues, lexical), ok: false };
+  const issues = [...lexical, ...checkSemantics(schema.config), ...checkValues(schema.config)];
   const ok = !issues.some((i) => i.severity === "error");
   return { config: ok ? schema.config : undefined, issues, ok };
 }

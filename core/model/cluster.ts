@@ -1,6 +1,8 @@
 // The resolved cluster: every default and derived value (VRIDs, peers, fwmarks, roles) made explicit.
 import type { ClusterConfig, HealthCheckConfig, SecretRef, TrackScriptConfig, VrrpConfig } from "../config/schema";
 import { assignVrids } from "./vrid";
+import { canonicalSysctlKey } from "../formats/sysctl";
+import { own } from "../util/own";
 
 export type Forwarding = "DR" | "NAT" | "TUN";
 export type Role = "director" | "realServer";
@@ -125,12 +127,13 @@ export function assignFwmarks(config: ClusterConfig): (number | undefined)[] {
   });
 }
 
+/** Keys in their written form (net/ipv4/ip_forward and net.ipv4.ip_forward are one key), values as text. */
 function stringSysctls(values: Record<string, string | number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [canonicalSysctlKey(k), String(v)]));
 }
 
 function groupPriority(group: VrrpConfig, host: string, fallback: number): number {
-  return group.priorities?.[host] ?? fallback;
+  return own(group.priorities, host) ?? fallback;
 }
 
 /** Builds the model from a config that passed schema and semantic validation. */

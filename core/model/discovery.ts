@@ -3,6 +3,7 @@
 // render asks `Holes` for the value; it answers with what was discovered, or with a typed Pending value whose use it
 // records, so the plan knows what to ask which host without reading any rendered text.
 import { assertNever } from "../util/never";
+import { own } from "../util/own";
 
 export type DiscoveryKind = "mac" | "interface";
 
@@ -46,9 +47,9 @@ export function shown(value: Filled): string {
 function discoveredValue(discovered: Discovered, what: DiscoveryKind, host: string): string | undefined {
   switch (what) {
     case "mac":
-      return discovered.macs[host]?.toLowerCase();
+      return own(discovered.macs, host)?.toLowerCase();
     case "interface":
-      return discovered.interfaces[host];
+      return own(discovered.interfaces, host);
     default:
       return assertNever(what, "discovery kind");
   }

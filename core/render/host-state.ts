@@ -7,6 +7,15 @@ import { renderKeepalivedConf } from "./keepalived-conf";
 import { MANAGED_MARKER, NAMES, PATHS } from "./paths";
 import { renderTemplate } from "./templates";
 import type { KeepalivedView } from "./views";
+import { keepalived, refusePassword } from "../formats/keepalived";
+import { sysctl, sysctlKey } from "../formats/sysctl";
+import { modules as moduleFiles } from "../formats/modules";
+import { systemd } from "../formats/systemd";
+import { nft } from "../formats/nft";
+import { lineComment } from "../formats/lexicon";
+import { ConfigError } from "../config/issues";
+import { NAMESPACE } from "../config/stack-file";
+import { own } from "../util/own";
 
 export interface ManagedFile {
   path: string;
@@ -88,7 +97,7 @@ function sortedSysctls(values: Record<string, string>) {
     .map((key) => ({ key, value: values[key] }));
 }
 
-const head = (model: ClusterModel, host: string) => ({ cluster: model.name, host });
+const head = (model: ClusterModel, host: string) => ({ cluster: lineComment(model.name), host: lineComment(host) });
 
 function protocolOf(service: ServiceModel): FwmarkRule["protocol"] {
   return service.protocol.toLowerCase() as FwmarkRule["protocol"];
@@ -98,10 +107,12 @@ function protocolOf(service: ServiceModel): FwmarkRule["protocol"] {
 type PlannedRule = Omit<FwmarkRule, "excludeMacs"> & { excludeMacs: Filled[] };
 
 function nftRule(rule: PlannedRule): string {
-  const macs = rule.excludeMacs.map(shown);
+  // A MAC still pending stays a placeholder (the file is not written until it is discovered); a MAC read on a host is
+  // checked like a configured one.
+  const macs = rule.excludeMacs.map((m) => (isPending(m) ? shown(m) : nft.mac(m)));
   const ports = rule.ports.length === 1 ? `${rule.ports[0]}` : `{ ${rule.ports.join(", ")} }`;
   const exclude = macs.length === 0 ? "" : macs.length === 1 ? ` ether saddr != ${macs[0]}` : ` ether saddr != { ${macs.join(", ")} }`;
-  return `ip daddr ${rule.vip} ${rule.protocol} dport ${ports}${exclude} meta mark set ${rule.fwmark}`;
+  return `ip daddr ${nft.address(rule.vip)} ${rule.protocol} dport ${ports}${exclude} meta mark set ${rule.fwmark}`;
 }
 
 /** Directors need the mark rules; so does a co-located host, which is one. A peer's MAC may be left to discovery. */
@@ -119,9 +130,18 @@ function fwmarkRules(model: ClusterModel, director: DirectorModel, holes: Holes)
     }));
 }
 
+/** A VRRP password enters auth_pass only if keepalived reads it back whole; the error names the secret's config key. */
+function authPass(key: string, group: string, value: string): string {
+  const refusal = refusePassword(value);
+  if (refusal !== undefined)
+    throw new ConfigError([{ key: `${NAMESPACE}:${key}`, message: `(the VRRP password of group "${group}") ${refusal}`, severity: "error" }]);
+  return keepalived.password(value);
+}
+
 /** A VRRP group's PASS password file (0600): the secret `key`'s value when given, else a placeholder (offline render). */
 function vrrpAuthFile(model: ClusterModel, host: string, group: string, key: string, secrets: RenderOptions["secrets"]): ManagedFile {
-  const password = secrets?.[key] ?? secretPlaceholder(key);
+  const value = own(secrets, key);
+  const password = value === undefined ? secretPlaceholder(key) : authPass(key, group, value);
   return file(PATHS.vrrpAuth(group), renderTemplate("vrrp-auth.conf", { ...head(model, host), password }), { mode: "0600", secretKeys: [key] });
 }
 
@@ -153,7 +173,7 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
     packages.add("keepalived").add("ipvsadm");
     users.push({ name: NAMES.scriptUser, system: true });
     modules.add("ip_vs");
-    for (const s of model.services) modules.add(`ip_vs_${s.scheduler}`);
+    for (const s of model.services) modules.add(moduleFiles.name(`ip_vs_${s.scheduler}`));
     sysctls["net.ipv4.vs.expire_nodest_conn"] = model.ipvs.expireNodestConn ? "1" : "0";
     sysctls["net.ipv4.vs.expire_quiescent_template"] = model.ipvs.expireQuiescentTemplate ? "1" : "0";
     sysctls["net.ipv4.vs.sloppy_tcp"] = model.ipvs.sloppyTcp ? "1" : "0";
@@ -161,7 +181,7 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
       sysctls["net.ipv4.ip_forward"] = "1";
       // Real servers on the director's own segment route replies through it; ICMP redirects would tell them to
       // bypass it, and replies that skip the director are never un-NATed. The effective value is all OR interface.
-      for (const scope of ["all", "default", director.interface]) sysctls[`net.ipv4.conf.${scope}.send_redirects`] = "0";
+      for (const scope of ["all", "default", director.interface]) sysctls[sysctlKey("net", "ipv4", "conf", scope, "send_redirects")] = "0";
     }
 
     const confFiles: string[] = [PATHS.keepalivedConf];
@@ -173,7 +193,7 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
     }
     keepalived = keepalivedView(model, director);
     files.unshift(file(PATHS.keepalivedConf, renderKeepalivedConf(keepalived)));
-    files.push(file(PATHS.modprobe, renderTemplate("modprobe.conf", { ...head(model, host.name), connTabBits: model.ipvs.connTabBits })));
+    files.push(file(PATHS.modprobe, renderTemplate("modprobe.conf", { ...head(model, host.name), options: [moduleFiles.option("ip_vs", "conn_tab_bits", model.ipvs.connTabBits)] })));
     services.push({ name: "keepalived.service", enable: true, onChange: "reload", files: confFiles });
     rules = fwmarkRules(model, director, holes);
   }
@@ -182,7 +202,7 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
 
   if (rules.length > 0) {
     packages.add("nftables");
-    const view = rules.map((r) => ({ service: `${r.service} (fwmark ${r.fwmark})`, rule: nftRule(r) }));
+    const view = rules.map((r) => ({ service: nft.comment(`${r.service} (fwmark ${r.fwmark})`), rule: nftRule(r) }));
     const pending = pendingIds(rules.flatMap((r) => r.excludeMacs));
     files.push(file(PATHS.fwmarkNft, renderTemplate("fwmark.nft", { ...head(model, host.name), table: NAMES.nftTable, rules: view }), { pending }));
     files.push(file(PATHS.fwmarkUnit, renderTemplate("fwmark.service", { ...head(model, host.name), table: NAMES.nftTable, path: PATHS.fwmarkNft })));
@@ -191,7 +211,8 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
 
   Object.assign(sysctls, host.sysctls);
   if (Object.keys(sysctls).length > 0) {
-    files.push(file(PATHS.sysctl, renderTemplate("sysctl.conf", { ...head(model, host.name), sysctls: sortedSysctls(sysctls) })));
+    const lines = sortedSysctls(sysctls).map(({ key, value }) => ({ key: sysctl.key(key), value: sysctl.value(value) }));
+    files.push(file(PATHS.sysctl, renderTemplate("sysctl.conf", { ...head(model, host.name), sysctls: lines })));
   }
   if (modules.size > 0) {
     files.push(file(PATHS.modulesLoad, renderTemplate("modules-load.conf", { ...head(model, host.name), modules: [...modules] })));
@@ -241,8 +262,8 @@ function addRealServer(
   // The kernel uses max(all, <iface>), so `all` alone is enough (and the file is complete without the interface while
   // it is pending); the named interface documents intent.
   for (const scope of ["all", ...(isPending(iface) ? [] : [iface])]) {
-    sysctls[`net.ipv4.conf.${scope}.arp_ignore`] = "1";
-    sysctls[`net.ipv4.conf.${scope}.arp_announce`] = "2";
+    sysctls[sysctlKey("net", "ipv4", "conf", scope, "arp_ignore")] = "1";
+    sysctls[sysctlKey("net", "ipv4", "conf", scope, "arp_announce")] = "2";
   }
   if (rs.tunnel) {
     modules.add("ipip");
@@ -253,7 +274,13 @@ function addRealServer(
   files.push(
     file(
       PATHS.vipUnit,
-      renderTemplate("vip.service", { cluster: model.name, host: rs.host, device: NAMES.vipDevice, vips: rs.vips, vipList: rs.vips.join(" "), tunnel: rs.tunnel }),
+      renderTemplate("vip.service", {
+        ...head(model, rs.host),
+        device: NAMES.vipDevice,
+        vips: rs.vips.map(systemd.execArgument),
+        vipList: systemd.text(rs.vips.join(" ")),
+        tunnel: rs.tunnel,
+      }),
     ),
   );
   services.push({ name: NAMES.vipUnit, enable: true, onChange: "restart", files: [PATHS.vipUnit] });

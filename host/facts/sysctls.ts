@@ -9,8 +9,10 @@ export function sysctlValues(keys: string[]): Fact<Record<string, string>> {
     parse(stdout) {
       const values: Record<string, string> = {};
       for (const line of stdout.split("\n")) {
-        const m = /^([\w.\-/]+)\s*=\s*(.*)$/.exec(line.trim());
-        if (m) values[m[1].replace(/\//g, ".")] = m[2].trim().replace(/\s+/g, " ");
+        // sysctl prints keys in the dot form with "/" for a dot inside a name (net.ipv4.conf.eth0/10.arp_ignore): the
+        // form the desired state uses (core/formats/sysctl.ts), so keys are kept as printed.
+        const m = /^([\w.\-/@+]+)\s*=\s*(.*)$/.exec(line.trim());
+        if (m) values[m[1]] = m[2].trim().replace(/\s+/g, " ");
       }
       return values;
     },

@@ -1,21 +1,24 @@
 // Runs the real `keepalived --config-test` on rendered files, inside private mount and network namespaces that
 // hold exactly the interfaces and /etc/keepalived files the config names, as a provisioned director would.
-import { spawnSync, execFileSync } from "node:child_process";
+//
+// Each test runs keepalived as PID 1 of its own PID namespace. keepalived 2.2.7 (Debian 12) otherwise kills its own
+// config test with SIGTERM (exit 143) whenever a script is configured (issue #2587, fixed in 2.2.8 by aae8e91):
+// check_script_secure() compares getppid() with main_pid, which a config test never sets (0), and a process whose
+// parent is outside its PID namespace sees getppid() == 0. So scripts — vrrp_script, MISC_CHECK — are tested too.
+import { spawn, spawnSync, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { withoutScripts } from "../../core/render/script-free";
-import { repoRoot } from "./repo-root";
 
 export interface ConfigTestResult {
   ok: boolean;
   exitCode: number | null;
   stderr: string;
-  /** Which keepalived tested it: the host's (Debian 12, 2.2.7), or the trixie root's (2.3.x) for script-bearing configs. */
-  testedBy: "host" | "trixie";
-  /** Set only when the script blocks were not tested at all (stripped, because no script-capable keepalived was had). */
-  note?: string;
 }
+
+export type ConfigFiles = { path: string; content: string }[];
+
+const CONF = "/etc/keepalived/keepalived.conf";
 
 let userChecked = false;
 
@@ -37,67 +40,124 @@ export function interfacesIn(conf: string): string[] {
   return [...names];
 }
 
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export function keepalivedConfigTest(files: ConfigFiles): ConfigTestResult {
+  return keepalivedConfigTests([files])[0];
+}
+
+/** The shell script that config-tests `configs` one after the other in one namespace, its files staged in `dir`. */
+function batchScript(configs: ConfigFiles[], dir: string): string {
+  const lines = ["mount -t tmpfs pulumi-lvs-kt /etc/keepalived || exit 99", "ip link set lo up"];
+  // The host kernel may lack the dummy module; a veth end is an interface like any other to keepalived.
+  const interfaces = [...new Set(configs.flatMap((files) => interfacesIn(files.find((f) => f.path === CONF)?.content ?? "")))];
+  interfaces.forEach((name, i) => lines.push(`ip link add ${q(name)} type veth peer name kt-peer${i} && ip link set ${q(name)} up`));
+  configs.forEach((files, n) => {
+    if (!files.some((f) => f.path === CONF)) throw new Error(`keepalivedConfigTests: config ${n} has no ${CONF}`);
+    lines.push("find /etc/keepalived -mindepth 1 -delete");
+    files.forEach((f, i) => {
+      if (!f.path.startsWith("/etc/keepalived/")) return;
+      const staged = path.join(dir, `${n}.${i}`);
+      fs.writeFileSync(staged, f.content);
+      lines.push(`mkdir -p ${q(path.dirname(f.path))} && cp ${q(staged)} ${q(f.path)}`);
+    });
+    lines.push(`unshare --pid --fork keepalived --config-test -f ${CONF} >${q(path.join(dir, `${n}.out`))} 2>&1; echo $? >${q(path.join(dir, `${n}.rc`))}`);
+  });
+  const script = path.join(dir, "run.sh");
+  fs.writeFileSync(script, lines.join("\n") + "\n");
+  return script;
+}
+
+function results(configs: ConfigFiles[], dir: string, run: { status: number | null; stderr: string; error?: Error }): ConfigTestResult[] {
+  if (run.status === 99 || run.error) throw new Error(`keepalivedConfigTests: the namespace could not be set up: ${run.stderr}${run.error ?? ""}`);
+  return configs.map((_, n) => {
+    const rcFile = path.join(dir, `${n}.rc`);
+    // The namespace's own setup errors (an interface that could not be made) spoil every test in it.
+    const stderr = (fs.existsSync(path.join(dir, `${n}.out`)) ? fs.readFileSync(path.join(dir, `${n}.out`), "utf8") : "") + run.stderr;
+    const exitCode = fs.existsSync(rcFile) ? Number(fs.readFileSync(rcFile, "utf8").trim()) : null;
+    return { ok: exitCode === 0 && stderr.trim() === "", exitCode, stderr };
+  });
+}
+
+const batchDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-lvs-kt-"));
+
+/**
+ * Config-tests many configs in one namespace, one after the other (each keepalived as PID 1 of a fresh PID namespace,
+ * /etc/keepalived emptied in between). Any non-zero exit or any stderr fails: keepalived's exit codes have quirks
+ * (config warnings exit 5 on 2.2.7).
+ */
+export function keepalivedConfigTests(configs: ConfigFiles[]): ConfigTestResult[] {
+  if (configs.length === 0) return [];
+  ensureScriptUser();
+  const dir = batchDir();
+  try {
+    const run = spawnSync("unshare", ["--mount", "--net", "sh", batchScript(configs, dir)], { encoding: "utf8", maxBuffer: 64 << 20 });
+    return results(configs, dir, run);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same, split over `workers` namespaces that run at once. */
+export async function keepalivedConfigTestsInParallel(configs: ConfigFiles[], workers: number): Promise<ConfigTestResult[]> {
+  ensureScriptUser();
+  const size = Math.ceil(configs.length / workers);
+  const chunks = Array.from({ length: workers }, (_, i) => configs.slice(i * size, (i + 1) * size)).filter((c) => c.length > 0);
+  const done = await Promise.all(
+    chunks.map(async (chunk) => {
+      const dir = batchDir();
+      try {
+        const run = await new Promise<{ status: number | null; stderr: string; error?: Error }>((resolve) => {
+          const child = spawn("unshare", ["--mount", "--net", "sh", batchScript(chunk, dir)], { stdio: ["ignore", "ignore", "pipe"] });
+          let stderr = "";
+          child.stderr.on("data", (d) => (stderr += d));
+          child.on("error", (error) => resolve({ status: null, stderr, error }));
+          child.on("close", (status) => resolve({ status, stderr }));
+        });
+        return results(chunk, dir, run);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }),
+  );
+  return done.flat();
+}
 
 /**
  * A Debian 13 root with keepalived 2.3.x (test/support/trixie-keepalived.sh builds and caches it), or why it cannot
  * be had. Asked once per process.
  */
-let scriptCapable: { root?: string; why?: string } | undefined;
-export function scriptCapableKeepalived(): { root?: string; why?: string } {
-  if (!scriptCapable) {
-    const run = spawnSync("bash", [path.join(repoRoot(), "test", "support", "trixie-keepalived.sh")], { encoding: "utf8" });
+let trixie: { root?: string; why?: string } | undefined;
+export function trixieKeepalived(): { root?: string; why?: string } {
+  if (!trixie) {
+    const run = spawnSync("bash", [path.join(__dirname, "..", "..", "..", "test", "support", "trixie-keepalived.sh")], { encoding: "utf8" });
     const root = run.stdout?.trim().split("\n").pop();
-    scriptCapable = run.status === 0 && root ? { root } : { why: (run.stderr ?? "").trim().split("\n").slice(-3).join("; ") || `exit ${run.status}` };
+    trixie = run.status === 0 && root ? { root } : { why: (run.stderr ?? "").trim().split("\n").slice(-3).join("; ") || `exit ${run.status}` };
   }
-  return scriptCapable;
+  return trixie;
 }
 
-/**
- * keepalived 2.2.7 (Debian 12) kills its own config test with SIGTERM (exit 143, "Terminated") whenever a
- * script is configured — vrrp_script or MISC_CHECK (keepalived issue #2587, fixed in 2.2.8). Such a config is then
- * tested whole, scripts included, on keepalived 2.3.x from a trixie root. Only when that root cannot be had is it
- * re-tested without its script blocks (everything else still checked); the result's `note` says so, and callers
- * bound how often that may happen.
- */
-export function keepalivedConfigTest(files: { path: string; content: string }[]): ConfigTestResult {
-  const first = runConfigTest(files);
-  const conf = files.find((f) => f.path === "/etc/keepalived/keepalived.conf")!;
-  if (first.exitCode === 143 && /^((Terminated|killed by SIGTERM)\s*)*$/.test(first.stderr.trim()) && withoutScripts(conf.content) !== conf.content) {
-    const trixie = scriptCapableKeepalived();
-    if (trixie.root) return runConfigTest(files, trixie.root);
-    const rest = runConfigTest(files.map((f) => (f === conf ? { ...f, content: withoutScripts(f.content) } : f)));
-    return { ...rest, note: `script blocks not testable on keepalived 2.2.7 (#2587) and no trixie keepalived (${trixie.why}); the rest of the config was tested` };
-  }
-  return first;
-}
-
-/** keepalived --config-test in private mount + network namespaces; with `root`, the keepalived of that root (chroot). */
-function runConfigTest(files: { path: string; content: string }[], root?: string): ConfigTestResult {
-  if (!root) ensureScriptUser(); // the trixie root has its own keepalived_script user
-  const conf = files.find((f) => f.path === "/etc/keepalived/keepalived.conf");
-  if (!conf) throw new Error("keepalivedConfigTest: no /etc/keepalived/keepalived.conf among the files");
+/** keepalived --config-test of the trixie root's keepalived (chroot), in private mount + network namespaces. */
+export function keepalivedConfigTestOnTrixie(files: ConfigFiles, root: string): ConfigTestResult {
+  if (!files.some((f) => f.path === CONF)) throw new Error(`keepalivedConfigTestOnTrixie: no ${CONF} among the files`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-lvs-kt-"));
   try {
-    const top = root ?? "";
     const lines = ["set -e"];
     // keepalived 2.3 reads its build options from /etc/keepalived/keepalived.config-opts (packaged): keep it.
-    if (root) lines.push(`cp '${root}/etc/keepalived/keepalived.config-opts' '${dir}/config-opts'`);
-    lines.push(`mount -t tmpfs pulumi-lvs-kt '${top}/etc/keepalived'`, "ip link set lo up");
-    if (root) lines.push(`cp '${dir}/config-opts' '${root}/etc/keepalived/keepalived.config-opts'`, `mount -t proc proc '${root}/proc'`);
+    lines.push(`cp ${q(`${root}/etc/keepalived/keepalived.config-opts`)} ${q(`${dir}/config-opts`)}`);
+    lines.push(`mount -t tmpfs pulumi-lvs-kt ${q(`${root}/etc/keepalived`)}`, "ip link set lo up");
+    lines.push(`cp ${q(`${dir}/config-opts`)} ${q(`${root}/etc/keepalived/keepalived.config-opts`)}`, `mount -t proc proc ${q(`${root}/proc`)}`);
     files.forEach((f, i) => {
       if (!f.path.startsWith("/etc/keepalived/")) return;
-      const staged = path.join(dir, String(i));
+      const staged = path.join(dir, `${i}`);
       fs.writeFileSync(staged, f.content);
-      lines.push(`mkdir -p '${top}${path.dirname(f.path)}'`, `cp '${staged}' '${top}${f.path}'`);
+      lines.push(`mkdir -p ${q(root + path.dirname(f.path))}`, `cp ${q(staged)} ${q(root + f.path)}`);
     });
-    // The host kernel may lack the dummy module; a veth end is an interface like any other to keepalived.
-    interfacesIn(conf.content).forEach((name, i) => lines.push(`ip link add '${name}' type veth peer name kt-peer${i}`, `ip link set '${name}' up`));
-    lines.push(`exec ${root ? `chroot '${root}' ` : ""}keepalived --config-test -f /etc/keepalived/keepalived.conf`);
+    interfacesIn(files.find((f) => f.path === CONF)!.content).forEach((name, i) => lines.push(`ip link add ${q(name)} type veth peer name kt-peer${i}`, `ip link set ${q(name)} up`));
+    lines.push(`exec chroot ${q(root)} keepalived --config-test -f ${CONF}`);
     const run = spawnSync("unshare", ["--mount", "--net", "sh", "-c", lines.join("\n")], { encoding: "utf8" });
-    // keepalived's exit codes have quirks (config warnings exit 5 on 2.2.7): any non-zero exit or any stderr fails.
-    const stderr = (run.stderr ?? "") + (run.error ? String(run.error) : "") + (run.signal ? `killed by ${run.signal}\n` : "");
-    const exitCode = run.signal === "SIGTERM" ? 143 : run.status;
-    return { ok: run.status === 0 && stderr.trim() === "", exitCode, stderr, testedBy: root ? "trixie" : "host" };
+    const stderr = (run.stderr ?? "") + (run.error ? String(run.error) : "");
+    return { ok: run.status === 0 && stderr.trim() === "", exitCode: run.status, stderr };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -43,7 +43,7 @@ export const miscCheck = kind(
   "MISC_CHECK: a command run as keepalived_script exits 0.",
   {
     script: { type: "string", pattern: '^[^"\\n]+$', description: "Command run by keepalived_script; exit 0 = up (no double quotes)." },
-    scriptTimeout: { type: "integer", minimum: 1, default: 5, description: "Seconds before the script counts as failed." },
+    scriptTimeout: { type: "integer", minimum: 1, maximum: 4294, default: 5, description: "Seconds before the script counts as failed (keepalived's misc_timeout range ends at 4294)." },
     ...retries,
   },
   ["script"],

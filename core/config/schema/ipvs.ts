@@ -12,11 +12,11 @@ export const ipvs = {
     },
     timeouts: {
       type: "object",
-      description: "IPVS connection timeouts in seconds (keepalived lvs_timeouts).",
+      description: "IPVS connection timeouts in seconds (keepalived lvs_timeouts, at most 2678400 = 31 days each).",
       properties: {
-        tcp: { type: "integer", minimum: 1 },
-        tcpfin: { type: "integer", minimum: 1 },
-        udp: { type: "integer", minimum: 1 },
+        tcp: { type: "integer", minimum: 1, maximum: 2678400 },
+        tcpfin: { type: "integer", minimum: 1, maximum: 2678400 },
+        udp: { type: "integer", minimum: 1, maximum: 2678400 },
       },
       additionalProperties: false,
     },

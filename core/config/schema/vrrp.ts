@@ -6,8 +6,8 @@ const trackScript = {
   properties: {
     name: { ...name, description: "vrrp_script name." },
     script: { type: "string", pattern: '^[^"\\n]+$', description: "Command run as keepalived_script; exit 0 = healthy (no double quotes)." },
-    interval: { type: "integer", minimum: 1, default: 2, description: "Seconds between runs." },
-    timeout: { type: "integer", minimum: 1, description: "Seconds before a run counts as failed." },
+    interval: { type: "integer", minimum: 1, maximum: 4294, default: 2, description: "Seconds between runs (keepalived's range ends at 4294)." },
+    timeout: { type: "integer", minimum: 1, maximum: 4294, description: "Seconds before a run counts as failed (keepalived's range ends at 4294)." },
     weight: {
       type: "integer",
       minimum: -253,
@@ -15,8 +15,8 @@ const trackScript = {
       default: 0,
       description: "Priority change on failure (negative) or success (positive); 0 = FAULT on failure.",
     },
-    fall: { type: "integer", minimum: 1, default: 2, description: "Failures before the script counts as down." },
-    rise: { type: "integer", minimum: 1, default: 2, description: "Successes before the script counts as up." },
+    fall: { type: "integer", minimum: 1, maximum: 2147483647, default: 2, description: "Failures before the script counts as down." },
+    rise: { type: "integer", minimum: 1, maximum: 2147483647, default: 2, description: "Successes before the script counts as up." },
   },
   required: ["name", "script"],
   additionalProperties: false,

@@ -36,7 +36,8 @@ function refusedCluster(ssh: Record<string, unknown> = {}): any {
       { host: "d2", interface: "eth0", priority: 100 },
     ],
     vrrp: [{ name: "VI_1" }],
-    services: [{ name: "http", vip: "127.0.0.100", port: 80, realServers: [{ host: "r1" }] }],
+    // Not a loopback VIP: that never leaves a host, and validation refuses it.
+    services: [{ name: "http", vip: "10.77.0.100", port: 80, realServers: [{ host: "r1" }] }],
   };
 }
 

@@ -107,7 +107,8 @@ test("secret values reach the inputs only as secrets: the prod example's VRRP pa
   }
   for (const d of ["sec-d1-config", "sec-d2-config"]) {
     const config = mine.find((r) => r.name === d)!;
-    assert.ok(secretStrings(config.inputs.secretFiles).some((s) => /^auth_pass Zq7!pw8x$/m.test(s)), `${d}: the password is in its secret auth file`);
+    // Quoted: unquoted, keepalived reads "!" as a comment and the password was silently cut to "Zq7".
+    assert.ok(secretStrings(config.inputs.secretFiles).some((s) => /^auth_pass "Zq7!pw8x"$/m.test(s)), `${d}: the password is in its secret auth file`);
     assert.match((config.inputs.files as Record<string, string>)["/etc/keepalived/keepalived.conf"], /includea \/etc\/keepalived\/pulumi-lvs-auth-VI_SHOP\.conf/);
   }
 });

@@ -38,7 +38,8 @@ const cases: RuleCase[] = [
   { name: "CIDR prefix above 32", bad: (c) => (c.subnet = "10.77.0.0/40"), key: `${K}.subnet`, message: /CIDR like 10\.0\.0\.0\/24/, good: (c) => (c.subnet = "10.77.0.0/16") },
   { name: "CIDR octet above 255", bad: (c) => (c.hosts[3].subnet = "10.77.300.0/24"), key: `${K}.hosts[3].subnet`, message: /CIDR/, good: (c) => (c.hosts[3].subnet = "10.77.0.0/24") },
   { name: "interface name too long", bad: (c) => (c.directors[0].interface = "averyverylongifname"), key: `${K}.directors[0].interface`, message: /at most 15 characters/, good: (c) => (c.directors[0].interface = "bond0.100") },
-  { name: "name with a space", bad: (c) => (c.vrrp[0].name = "VI 1"), key: `${K}.vrrp[0].name`, message: /invalid form/, good: (c) => (c.vrrp[0].name = "VI-1") },
+  // The format rule names the character and why, in place of the schema's pattern message.
+  { name: "name with a space", bad: (c) => (c.vrrp[0].name = "VI 1"), key: `${K}.vrrp[0].name`, message: /^space \(U\+0020\) at position 3 is refused: keepalived splits values at whitespace/, good: (c) => (c.vrrp[0].name = "VI-1") },
   { name: "sysctl value of the wrong type (quoted key)", bad: (c) => (c.hosts[0].sysctls = { "net.ipv4.ip_forward": true }), key: `${K}.hosts[0].sysctls["net.ipv4.ip_forward"]`, message: /must be string,integer/, good: (c) => (c.hosts[0].sysctls = { "net.ipv4.ip_forward": 1 }) },
   { name: "health check of an unknown type", bad: (c) => (c.services[0].healthCheck = { type: "DNS" }), key: `${K}.services[0].healthCheck.type`, message: /^must be one of: TCP, HTTP, SSL, MISC, NONE$/, good: (c) => (c.services[0].healthCheck = { type: "SSL" }) },
   { name: "a field of another health-check kind", bad: (c) => (c.services[0].healthCheck = { type: "TCP", path: "/health" }), key: `${K}.services[0].healthCheck.path`, message: /not a known setting/, good: (c) => (c.services[0].healthCheck = { type: "HTTP", path: "/health" }) },

@@ -1,0 +1,58 @@
+// A keepalived view as its templates print it: every config string through core/formats/keepalived.ts (checked, and
+// quoted where keepalived needs it), numbers as text where 0 must still be written. The view itself stays plain
+// values, as it is stored in HostState.keepalived and rendered again for a drain.
+import { keepalived as ka } from "../formats/keepalived";
+import type { CheckView, KeepalivedView, RealServerView, VirtualServerView, VrrpInstanceView, VrrpScriptView } from "./views";
+
+/** `10.0.0.1/32 dev eth0`, as the view spells a VIP entry. */
+function vipEntry(entry: string): string {
+  const m = /^([^/ ]+)\/32 dev (\S+)$/.exec(entry);
+  if (!m) throw new Error(`pulumi-lvs: unexpected virtual_ipaddress entry ${JSON.stringify(entry)}`);
+  return `${ka.address(m[1])}/32 dev ${ka.interface(m[2])}`;
+}
+
+const instance = (v: VrrpInstanceView) => ({
+  ...v,
+  name: ka.name(v.name),
+  interface: ka.interface(v.interface),
+  // As text, so an explicit 0 is written too (the template skips only null).
+  preemptDelay: v.preemptDelay === null ? null : String(v.preemptDelay),
+  unicastSrc: ka.address(v.unicastSrc),
+  unicastPeers: v.unicastPeers.map(ka.address),
+  vips: v.vips.map(vipEntry),
+  trackScripts: v.trackScripts.map(ka.name),
+});
+
+const script = (v: VrrpScriptView) => ({ ...v, name: ka.name(v.name), script: ka.script(v.script) });
+
+export function writtenCheck(check: CheckView | null): CheckView | null {
+  if (!check) return null;
+  const url = check.url && { path: ka.httpPath(check.url.path), statusCode: ka.statusCode(check.url.statusCode), digest: check.url.digest === null ? null : ka.digest(check.url.digest) };
+  return { ...check, url, miscPath: check.miscPath === null ? null : ka.script(check.miscPath) };
+}
+
+/** `VIP PORT` or `fwmark N`. */
+const serviceAddress = (address: string) => (address.startsWith("fwmark ") ? address : `${ka.address(address.split(" ")[0])} ${address.split(" ")[1]}`);
+
+export function writtenVirtualServer(v: VirtualServerView): VirtualServerView {
+  return {
+    ...v,
+    name: ka.comment(v.name),
+    address: serviceAddress(v.address),
+    persistenceGranularity: v.persistenceGranularity === null ? null : ka.address(v.persistenceGranularity),
+    check: writtenCheck(v.check),
+    realServers: v.realServers.map((r: RealServerView) => ({ ...r, address: ka.address(r.address) })),
+  };
+}
+
+export function writtenKeepalived(view: KeepalivedView) {
+  return {
+    ...view,
+    cluster: ka.comment(view.cluster),
+    host: ka.comment(view.host),
+    routerId: ka.name(view.routerId),
+    sync: view.sync && { ...view.sync, interface: ka.interface(view.sync.interface), instance: ka.name(view.sync.instance) },
+    scripts: view.scripts.map(script),
+    instances: view.instances.map(instance),
+  };
+}
