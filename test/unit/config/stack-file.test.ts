@@ -50,6 +50,6 @@ test("stack file: malformed YAML is an error, not an empty config", () => {
   // The YAML parser's own error, with its position; not "no pulumi-lvs:cluster key" (an empty document's error).
   assert.throws(
     () => parseStackFile("config:\n  pulumi-lvs:cluster: [unclosed\n", "Pulumi.bad.yaml"),
-    (e: Error) => e.name === "YAMLParseError" && /end with a \] at line 3, column 1/.test(e.message) && !/no "pulumi-lvs:cluster" key/.test(e.message),
+    (e: Error) => e.name === "StackFileSyntaxError" && /^Pulumi\.bad\.yaml:3:1: .*end with a \]/.test(e.message) && !/no "pulumi-lvs:cluster" key/.test(e.message),
   );
 });
