@@ -12,7 +12,7 @@
 // The addresses are then checked against that state: a MASTER missing a VIP, or a BACKUP/FAULT/STOPPED director
 // still holding one, is a problem. A director counts as master of a group when its state is MASTER or it holds
 // any of the group's VIPs; more than one is "two masters", none is "no master".
-import type { ClusterModel, ServiceModel } from "../core/model/cluster";
+import type { ClusterModel, Forwarding, ServiceModel } from "../core/model/cluster";
 import type { HostState } from "../core/render/host-state";
 import { NAMES } from "../core/render/paths";
 import type { HostStatusFacts, StatusFactsPlan } from "../host/facts/status-facts";
@@ -144,7 +144,8 @@ export function statusPlans(model: ClusterModel): Record<string, StatusFactsPlan
 
 const ip = (cidr: string) => cidr.split("/")[0];
 const RUNNING = new Set(["active", "reloading"]);
-const METHOD: Record<string, string> = { DR: "Route", NAT: "Masq", TUN: "Tunnel" };
+/** How ipvsadm names each forwarding method: a method without an entry does not compile. */
+const METHOD: Record<Forwarding, string> = { DR: "Route", NAT: "Masq", TUN: "Tunnel" };
 
 function expectedKey(s: ServiceModel): string {
   return s.fwmark !== undefined ? `FWM ${s.fwmark}` : `${s.protocol} ${s.vip}:${s.port}`;
