@@ -9,7 +9,7 @@ import { desiredOf, HostDesired } from "./desired";
 import { DiscoveryRequest, discoveryRequests } from "./discovery";
 import { ApplyOrder, applyOrder } from "./order";
 import { Structure, structureOf } from "./structure";
-import { targetOf, TargetInputs } from "./target";
+import { targetFor, TargetInputs } from "./target";
 
 export interface PlanOptions {
   /** Secret values by config key; without them secret files hold placeholders. */
@@ -48,12 +48,13 @@ export function planCluster(config: ClusterConfig, options: PlanOptions = {}): C
   const structure = structureOf(config);
   const states = renderCluster(model, options);
   const discovery = discoveryRequests(config, model, states.flatMap((s) => s.discover));
-  const hosts = states.map(
-    (state): HostPlan => {
-      const target = targetOf(config, state.host);
-      return { host: state.host, roles: state.roles, target, state, desired: desiredOf(state, target), discovery: discovery.filter((r) => r.host === state.host) };
-    },
-  );
+  const entries = new Map(config.hosts.map((h) => [h.name, h]));
+  const asked = new Map<string, DiscoveryRequest[]>();
+  for (const r of discovery) asked.set(r.host, [...(asked.get(r.host) ?? []), r]);
+  const hosts = states.map((state): HostPlan => {
+    const target = targetFor(config, entries.get(state.host)!);
+    return { host: state.host, roles: state.roles, target, state, desired: desiredOf(state, target), discovery: asked.get(state.host) ?? [] };
+  });
   return { config, model, structure, hosts, order: applyOrder(structure), vips: [...new Set(model.services.map((s) => s.vip))], discovery };
 }
 
