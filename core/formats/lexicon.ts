@@ -71,10 +71,19 @@ export class FormatError extends Error {
   }
 }
 
+/** Values each check has accepted: a render writes the same addresses and names many times (thousands of members). */
+const acceptedBy = new WeakMap<(value: string) => Refusal | undefined, Set<string>>();
+
 /** An emitter's guard: the value itself when `check` accepts it, else a FormatError. */
 export function accepted(format: string, field: string, value: string, check: (value: string) => Refusal | undefined, secret = false): string {
+  let seen = acceptedBy.get(check);
+  if (seen?.has(value)) return value;
   const refusal = check(value);
   if (refusal !== undefined) throw new FormatError(format, field, secret ? undefined : value, refusal);
+  if (!secret) {
+    if (!seen) acceptedBy.set(check, (seen = new Set()));
+    seen.add(value);
+  }
   return value;
 }
 

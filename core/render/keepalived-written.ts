@@ -34,6 +34,13 @@ export function writtenCheck(check: CheckView | null): CheckView | null {
 /** `VIP PORT` or `fwmark N`. */
 const serviceAddress = (address: string) => (address.startsWith("fwmark ") ? address : `${ka.address(address.split(" ")[0])} ${address.split(" ")[1]}`);
 
+/** Members' addresses are written as they are once checked: a service can have thousands, a cluster few hosts. */
+function checkedMembers(members: RealServerView[]): RealServerView[] {
+  const seen = new Set<string>();
+  for (const m of members) if (!seen.has(m.address)) seen.add(ka.address(m.address));
+  return members;
+}
+
 export function writtenVirtualServer(v: VirtualServerView): VirtualServerView {
   return {
     ...v,
@@ -41,7 +48,7 @@ export function writtenVirtualServer(v: VirtualServerView): VirtualServerView {
     address: serviceAddress(v.address),
     persistenceGranularity: v.persistenceGranularity === null ? null : ka.address(v.persistenceGranularity),
     check: writtenCheck(v.check),
-    realServers: v.realServers.map((r: RealServerView) => ({ ...r, address: ka.address(r.address) })),
+    realServers: checkedMembers(v.realServers),
   };
 }
 

@@ -83,3 +83,25 @@ test("lexer conformance: the real keepalived runs vrrp_scripts with the oracle's
   assert.deepEqual(mismatches, []);
   assert.ok(cases.length >= 30);
 });
+
+const authConf = (pass: string) =>
+  ["global_defs {", "    router_id t1", "}", "vrrp_instance VI_1 {", "    state BACKUP", "    interface eth0", "    virtual_router_id 51", "    priority 100",
+    "    authentication {", "        auth_type PASS", `        auth_pass ${pass}`, "    }", "    virtual_ipaddress {", "        10.0.0.100/32 dev eth0", "    }", "}", ""].join("\n");
+
+test("lexer conformance: auth_pass honours double quotes (keepalived counts the bytes it reads: more than 8 is reported)", () => {
+  const cases: [string, boolean, string][] = [
+    ["abcdefgh", true, "8 bytes"],
+    ["abcdefghi", false, "9 bytes"],
+    ['"abcdefg#"', true, "8 bytes, # inside quotes"],
+    ['"abcdefgh#"', false, "9 bytes read: the quoted # is part of it"],
+    ["abcdefgh#xyz", true, "cut silently at # to 8 bytes"],
+    ['"a{b} c!"', true, "braces, a space and ! inside quotes"],
+  ];
+  const verdicts = keepalivedConfigTests(cases.map(([pass]) => [{ path: CONF, content: authConf(pass) }]));
+  cases.forEach(([pass, ok, why], i) => {
+    assert.equal(verdicts[i].ok, ok, `auth_pass ${pass} (${why}): ${verdicts[i].stderr}`);
+    if (!ok) assert.match(verdicts[i].stderr, /Truncating auth_pass to 8 characters/);
+    const read = readKeepalived({ [CONF]: authConf(pass) }).statements[1].block!.find((s) => s.words[0] === "authentication")!.block![1].words[1];
+    assert.equal(read.length > 8, !ok, `the oracle reads ${JSON.stringify(read)}`);
+  });
+});

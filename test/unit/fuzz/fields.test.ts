@@ -23,7 +23,7 @@ import { fuzzFixture, FIXTURE_PASSWORD, REFERENCES } from "../../support/fuzz/fi
 import { hostileStrings, integerMarkers, integerValues } from "../../support/fuzz/values";
 import { instanceOf, Instance, withValue } from "../../support/fuzz/instances";
 import { renderedTree, substitute, Substitution } from "../../support/fuzz/rendered-tree";
-import { ConfigFiles, keepalivedConfigTestsInParallel } from "../../support/keepalived-check";
+import { ConfigFiles, keepalivedConfigTests, keepalivedConfigTestsInParallel } from "../../support/keepalived-check";
 import { readKeepalived } from "../../support/readers/keepalived-lexer";
 import { runKeepalived } from "../../support/keepalived-run";
 
@@ -44,10 +44,10 @@ interface FieldReport {
   failures: string[];
 }
 
-function render(config: unknown): { hosts?: HostState[]; issues: ConfigIssue[] } {
+function render(config: unknown, password = FIXTURE_PASSWORD): { hosts?: HostState[]; issues: ConfigIssue[] } {
   const result = validateCluster(config);
   if (!result.ok) return { issues: result.issues };
-  const secrets = Object.fromEntries(secretReferences(result.config!).map((r) => [r.key, FIXTURE_PASSWORD]));
+  const secrets = Object.fromEntries(secretReferences(result.config!).map((r) => [r.key, password]));
   return { hosts: renderCluster(buildModel(result.config!), { secrets }), issues: result.issues };
 }
 
@@ -226,5 +226,37 @@ test("fuzz: every string and integer field of the schema is refused by key, or r
       `${lines.length} distinct script lines run by keepalived; ${seconds} s`,
   );
   const failures = reports.flatMap((r) => r.failures.slice(0, 5).map((f) => `${r.field}: ${f}`));
+  assert.deepEqual(failures, []);
+});
+
+// Secret values are not in the schema (the config holds only references), but the VRRP password enters an include:
+// each is refused when the plan renders with it, by the secret's key, or reads back as exactly itself.
+test("fuzz: VRRP passwords are refused by the secret's key, or keepalived reads them whole", () => {
+  const passwords = hostileStrings({ pattern: ["password"], kind: "string" }, "Pw1", SEED, STRING_CAP);
+  const accepted: { password: string; files: ConfigFiles }[] = [];
+  const failures: string[] = [];
+  for (const password of passwords) {
+    let hosts: HostState[] | undefined;
+    try {
+      hosts = render(fixture, password).hosts!;
+    } catch (e) {
+      const issues = (e as { issues?: ConfigIssue[] }).issues ?? [];
+      if (!(issues.length === 1 && issues[0].key === "pulumi-lvs:fzVrrpPass")) failures.push(`${JSON.stringify(password)}: ${(e as Error).message}`);
+      // A refusal by character says where, never which: "the character at position N".
+      else if (/ at position \d+ is refused/.test(issues[0].message) && !/the character at position \d+ is refused/.test(issues[0].message))
+        failures.push(`${JSON.stringify(password)}: the refusal shows part of the secret: ${issues[0].message}`);
+      continue;
+    }
+    const director = hosts.find((h) => h.roles.includes("director"))!;
+    const files = director.files.filter((f) => f.path.startsWith("/etc/keepalived/")).map((f) => ({ path: f.path, content: f.content }));
+    const reading = readKeepalived(Object.fromEntries(files.map((f) => [f.path, f.content])));
+    const auth = reading.statements.flatMap((s) => s.block ?? []).flatMap((s) => s.block ?? []).filter((s) => s.words[0] === "auth_pass");
+    if (reading.problems.length > 0 || auth.length !== 1 || !same(auth[0].words, ["auth_pass", password]))
+      failures.push(`${JSON.stringify(password)}: read as ${JSON.stringify(auth.map((a) => a.words))}; ${reading.problems.map((p) => p.message).join("; ")}`);
+    accepted.push({ password, files });
+  }
+  const verdicts = keepalivedConfigTests(accepted.map((a) => a.files));
+  accepted.forEach((a, i) => verdicts[i].ok || failures.push(`${JSON.stringify(a.password)}: keepalived --config-test: ${verdicts[i].stderr.trim()}`));
+  console.log(`fuzz: VRRP passwords: ${passwords.length} values, ${passwords.length - accepted.length} refused by the secret's key, ${accepted.length} read whole by keepalived`);
   assert.deepEqual(failures, []);
 });
