@@ -183,10 +183,18 @@ describe("scenario 2: failover under traffic", { timeout: 40 * 60_000 }, () => {
     deployed = await applyCluster(cluster(), deployed);
   });
 
-  /** A rate-limited download through the VIP, with a clean MASTER stop 4 s in; d1 is MASTER again afterwards. */
+  /**
+   * A rate-limited download through the VIP, with a clean MASTER stop once c1 has received its first 500 kB (so the
+   * failover falls inside the download however slowly the client starts); d1 is MASTER again afterwards.
+   */
   async function slowDownloadAcrossFailover(): Promise<{ code: string; bytes: number }> {
-    const download = onHost(lab, CLIENT, `curl -s -o /dev/null --limit-rate 250k --max-time 40 -w '%{http_code} %{size_download}' http://${VIP}/big.bin; echo " exit=$?"`, 90_000);
-    await sleep(4000);
+    await must(lab, CLIENT, "rm -f /tmp/e2e-big.part");
+    const download = onHost(lab, CLIENT, `curl -s -o /tmp/e2e-big.part --limit-rate 250k --max-time 40 -w '%{http_code} %{size_download}' http://${VIP}/big.bin; echo " exit=$?"; rm -f /tmp/e2e-big.part`, 90_000);
+    const { value: received } = await waitFor("c1 to receive the first 500 kB of the download", 30, async () => {
+      const n = Number((await must(lab, CLIENT, "stat -c %s /tmp/e2e-big.part 2>/dev/null || echo 0")).trim());
+      return n >= 500_000 ? n : undefined;
+    });
+    assert.ok(received < BIG / 2, `the download is still under way when the MASTER stops (${received} of ${BIG} bytes)`);
     await must(lab, "d1", "systemctl stop keepalived");
     const out = (await download).stdout.trim();
     await must(lab, "d1", "systemctl start keepalived");
