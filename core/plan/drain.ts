@@ -12,11 +12,13 @@ export type DeployedMember = Omit<RealServerView, "draining">;
 /** The members of each virtual server a director runs, by the virtual server's address (`VIP PORT`, `fwmark N`). */
 export type DeployedMembers = Record<string, DeployedMember[]>;
 
-const memberKey = (m: Pick<DeployedMember, "address" | "port">) => (m.port === null ? m.address : `${m.address} ${m.port}`);
+// Loose on purpose: a null that went through stored state may come back absent.
+const memberKey = (m: Pick<DeployedMember, "address" | "port">) => (m.port == null ? m.address : `${m.address} ${m.port}`);
 
 export function membersOf(view: KeepalivedView | undefined): DeployedMembers {
   const out: DeployedMembers = {};
-  for (const vs of view?.virtualServers ?? []) out[vs.address] = vs.realServers.map(({ address, port, weight, connectPort }) => ({ address, port, weight, connectPort }));
+  for (const vs of view?.virtualServers ?? [])
+    out[vs.address] = vs.realServers.map(({ address, port, weight, connectPort }) => ({ address, port: port ?? null, weight, connectPort: connectPort ?? null }));
   return out;
 }
 
