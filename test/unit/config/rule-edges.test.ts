@@ -167,7 +167,7 @@ test("schema: every error at once, by key, with the pattern or the lexical rule 
     c.name = 5;
     c.services[0].healthCheck = { type: "HTTP", statusCode: "20x", digest: "zz" };
     c.vrrp[0].name = "1 bad";
-    c.vrrp[0].priorities = { "d/1": "x", "d~1": "y", d1: "z" };
+    c.vrrp[0].priorities = { "d/1": "x", "d~1": "y", d1: "z", "1x": "w" };
   });
   const got = validateCluster(raw).issues.map((i) => `${i.key}: ${i.message}`);
   assert.deepEqual(got.sort(), [
@@ -176,9 +176,17 @@ test("schema: every error at once, by key, with the pattern or the lexical rule 
     `${K}.services[0].healthCheck.statusCode: has an invalid form (expected a status code or range like 200 or 200-299)`,
     `${K}.vrrp[0].name: space (U+0020) at position 2 is refused: keepalived splits values at whitespace and this keyword reads only the first word, so the rest would be silently ignored`,
     `${K}.vrrp[0].priorities.d1: must be integer`,
+    `${K}.vrrp[0].priorities["1x"]: must be integer`,
     `${K}.vrrp[0].priorities["d/1"]: must be integer`,
     `${K}.vrrp[0].priorities["d~1"]: must be integer`,
   ].sort());
+});
+
+test("schema: health checks by type: SSL takes the URL settings, a MISC script is a string, an unknown type is one enum error", () => {
+  assertAccepted(mutated((c) => (c.services[0].healthCheck = { type: "SSL", path: "/health", statusCode: "200", connectTimeout: 2 })));
+  assert.deepEqual(issuesAt(mutated((c) => (c.services[0].healthCheck = { type: "MISC", script: 5 })), `${K}.services[0].healthCheck.script`), ["error: must be string"]);
+  const unknown = validateCluster(mutated((c) => (c.services[0].healthCheck = { type: "BOGUS" }))).issues;
+  assert.deepEqual(unknown.map((i) => `${i.key}: ${i.message}`), [`${K}.services[0].healthCheck.type: must be one of: TCP, HTTP, SSL, MISC, NONE`]);
 });
 
 test("schema: array indexes of 10 and more stay indexes", () => {
