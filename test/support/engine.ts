@@ -274,24 +274,20 @@ export function storedProviders(state: { deployment: { resources: StateResource[
   return out;
 }
 
-/** The resource operations the engine ran, in the order they finished, as `op name` ("update lvs-d1-config"). */
-export function finishedSteps(events: Recorded["events"]): { op: string; name: string; type: string; at: number }[] {
-  const steps: { op: string; name: string; type: string; at: number }[] = [];
+type Step = { op: string; name: string; type: string; at: number };
+
+/** Resource operations as the engine reported them, with the time each event arrived, from `pick`'s metadata. */
+function steps(events: Recorded["events"], pick: (e: EngineEvent) => { op: string; urn: string; type: string } | undefined): Step[] {
+  const out: Step[] = [];
   for (const { at, event } of events) {
-    const m = event.resOutputsEvent?.metadata;
-    if (!m) continue;
-    steps.push({ op: m.op, name: m.urn.split("::").pop()!, type: m.type, at });
+    const m = pick(event);
+    if (m) out.push({ op: m.op, name: m.urn.split("::").pop()!, type: m.type, at });
   }
-  return steps;
+  return out;
 }
 
-/** When each resource operation started (`resourcePreEvent`), by `op name`. */
-export function startedSteps(events: Recorded["events"]): { op: string; name: string; type: string; at: number }[] {
-  const steps: { op: string; name: string; type: string; at: number }[] = [];
-  for (const { at, event } of events) {
-    const m = event.resourcePreEvent?.metadata;
-    if (!m) continue;
-    steps.push({ op: m.op, name: m.urn.split("::").pop()!, type: m.type, at });
-  }
-  return steps;
-}
+/** The resource operations the engine ran, in the order they finished, as `op name` ("update lvs-d1-config"). */
+export const finishedSteps = (events: Recorded["events"]): Step[] => steps(events, (e) => e.resOutputsEvent?.metadata);
+
+/** When each resource operation started (`resourcePreEvent`). */
+export const startedSteps = (events: Recorded["events"]): Step[] => steps(events, (e) => e.resourcePreEvent?.metadata);
