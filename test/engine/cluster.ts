@@ -4,8 +4,8 @@ import type { LabState } from "../../lab/state";
 import { labDrCluster } from "../support/lab-session";
 
 export const VIP = "10.77.0.100";
-/** A VRRP PASS password (≤ 8 characters) distinctive enough to find anywhere it leaks. */
-export const VRRP_PASSWORD = "Qz7!vRpX";
+/** A VRRP PASS password (≤ 8 characters) distinctive enough to find anywhere it leaks; a bare word, so releases before auth_pass quoting render it the same (a `!` there was cut off by keepalived, and is quoted now). */
+export const VRRP_PASSWORD = "Qz7vRpXk";
 
 export function engineCluster(lab: LabState, realServers: { host: string; weight?: number }[]): Record<string, unknown> {
   const c = labDrCluster(lab, { realServers, vip: VIP });
