@@ -189,8 +189,16 @@ describe("scenario 2: failover under traffic", { timeout: 40 * 60_000 }, () => {
    */
   async function slowDownloadAcrossFailover(): Promise<{ code: string; bytes: number }> {
     await must(lab, CLIENT, "rm -f /tmp/e2e-big.part");
+    await waitForHolder(lab, "d1", 30);
+    // The VIP must answer c1 before the download starts: a download that fails at once would "break" without sync.
+    await waitFor(`c1 to get HTTP 200 from ${VIP} before the download`, 30, async () =>
+      (await onHost(lab, CLIENT, `curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://${VIP}/`, 10_000)).stdout.trim() === "200" ? true : undefined,
+    );
+    let ended: string | undefined;
     const download = onHost(lab, CLIENT, `curl -s -o /tmp/e2e-big.part --limit-rate 250k --max-time 40 -w '%{http_code} %{size_download}' http://${VIP}/big.bin; echo " exit=$?"; rm -f /tmp/e2e-big.part`, 90_000);
+    void download.then((r) => (ended = `${r.stdout.trim()} ${r.stderr.trim()}`.trim() || `ssh exit ${r.code}`));
     const { value: received } = await waitFor("c1 to receive the first 500 kB of the download", 30, async () => {
+      if (ended !== undefined) throw new Error(`the download ended before the MASTER was stopped: ${ended}`);
       const n = Number((await must(lab, CLIENT, "stat -c %s /tmp/e2e-big.part 2>/dev/null || echo 0")).trim());
       return n >= 500_000 ? n : undefined;
     });
