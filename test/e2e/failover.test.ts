@@ -12,6 +12,7 @@ import { CLIENT, sleep, snapshotAll, waitFor } from "../support/data-path";
 import { outage, parseProbes } from "../support/probes";
 import { ensureLab, labDrCluster, must, onHost, repoRoot } from "../support/lab-session";
 import { endScenario } from "../support/scenario";
+import { heldBody, startHeldDownload } from "../support/held-download";
 
 const VIP = "10.77.0.100";
 const REAL = ["r1", "r2", "r3"];
@@ -184,46 +185,53 @@ describe("scenario 2: failover under traffic", { timeout: 40 * 60_000 }, () => {
   });
 
   /**
-   * A rate-limited download through the VIP, with a clean MASTER stop once c1 has received its first 500 kB (so the
-   * failover falls inside the download however slowly the client starts); d1 is MASTER again afterwards.
+   * A held download through the VIP (c1 reads slowly, so the connection stays open as long as the test needs), a
+   * clean MASTER stop while it is open, a few more slow reads through the new MASTER, then the rest at full speed;
+   * d1 is MASTER again afterwards. `body` is what arrived, or undefined when the connection broke.
    */
-  async function slowDownloadAcrossFailover(): Promise<{ code: string; bytes: number }> {
-    await must(lab, CLIENT, "rm -f /tmp/e2e-big.part");
+  async function downloadAcrossFailover(): Promise<{ body: number | undefined; outcome: string }> {
     await waitForHolder(lab, "d1", 30);
-    // The VIP must answer c1 before the download starts: a download that fails at once would "break" without sync.
-    await waitFor(`c1 to get HTTP 200 from ${VIP} before the download`, 30, async () =>
+    // The VIP must answer c1 first: a download that fails at once would pass for "broken by the failover".
+    await waitFor(`c1 to get HTTP 200 from ${VIP}`, 30, async () =>
       (await onHost(lab, CLIENT, `curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://${VIP}/`, 10_000)).stdout.trim() === "200" ? true : undefined,
     );
+    const download = await startHeldDownload(lab, VIP, 180_000);
     let ended: string | undefined;
-    const download = onHost(lab, CLIENT, `curl -s -o /tmp/e2e-big.part --limit-rate 250k --max-time 40 -w '%{http_code} %{size_download}' http://${VIP}/big.bin; echo " exit=$?"; rm -f /tmp/e2e-big.part`, 90_000);
-    void download.then((r) => (ended = `${r.stdout.trim()} ${r.stderr.trim()}`.trim() || `ssh exit ${r.code}`));
-    const { value: received } = await waitFor("c1 to receive the first 500 kB of the download", 30, async () => {
+    void download.done.then((r) => (ended = `${r.stdout.trim()} ${r.stderr.trim()}`.trim() || `ssh exit ${r.code}`));
+    await waitFor("c1's held download to receive its first 8 kB", 30, async () => {
       if (ended !== undefined) throw new Error(`the download ended before the MASTER was stopped: ${ended}`);
-      const n = Number((await must(lab, CLIENT, "stat -c %s /tmp/e2e-big.part 2>/dev/null || echo 0")).trim());
-      return n >= 500_000 ? n : undefined;
+      return (await download.progress()) >= 8192 ? true : undefined;
     });
-    assert.ok(received < BIG / 2, `the download is still under way when the MASTER stops (${received} of ${BIG} bytes)`);
     await must(lab, "d1", "systemctl stop keepalived");
-    const out = (await download).stdout.trim();
+    await waitForHolder(lab, "d2", 30);
+    const atFailover = await download.progress();
+    // Its ACKs now reach d2: either d2 forwards them (the connection goes on) or it resets the connection.
+    await waitFor("the download to go on or break after the failover", 40, async () =>
+      ended !== undefined || (await download.progress()) >= atFailover + 4096 ? true : undefined,
+    );
+    await download.fast();
+    const result = await download.done;
     await must(lab, "d1", "systemctl start keepalived");
     await waitForHolder(lab, "d1", 30);
-    const [code, bytes] = out.split(" ");
-    return { code, bytes: Number(bytes) };
+    assert.ok(atFailover < BIG / 2, `the download was still under way at the failover (${atFailover} of ${BIG} bytes)`);
+    return { body: heldBody(result), outcome: result.stdout.trim().replace(/\n/g, "; ") };
   }
 
   it("connection sync off: a long download through the VIP breaks at failover; on: the same download survives", async () => {
     for (const d of ["d1", "d2"]) assert.deepEqual(await syncDaemons(lab, d), [], `${d}: no sync daemon without sync`);
-    const unsynced = await slowDownloadAcrossFailover();
-    log(`sync off: download across failover -> HTTP ${unsynced.code}, ${unsynced.bytes} of ${BIG} bytes`);
-    assert.ok(unsynced.bytes < BIG, "without sync the backup has no connection entry and the download must break");
+    const unsynced = await downloadAcrossFailover();
+    log(`sync off: download across failover -> ${unsynced.outcome}`);
+    assert.equal(unsynced.body, undefined, "without sync the backup has no connection entry and the download must break");
+    assert.match(unsynced.outcome, /^error /m, "the connection broke (reset or timed out), not a short body");
 
     deployed = await applyCluster(cluster({ sync: { enabled: true } }), deployed);
     await waitFor("d1 master and d2 backup sync daemons", 30, async () =>
       (await syncDaemons(lab, "d1")).join() === "master" && (await syncDaemons(lab, "d2")).join() === "backup" ? true : undefined,
     );
-    const synced = await slowDownloadAcrossFailover();
-    log(`sync on: download across failover -> HTTP ${synced.code}, ${synced.bytes} of ${BIG} bytes`);
-    assert.equal(synced.bytes, BIG, "with sync the connection must survive the director failover");
+    const synced = await downloadAcrossFailover();
+    log(`sync on: download across failover -> ${synced.outcome}`);
+    assert.match(synced.outcome, /status HTTP\/1\.[01] 200/);
+    assert.equal(synced.body, BIG, "with sync the connection must survive the director failover");
 
     deployed = await applyCluster(cluster({ sync: { enabled: false } }), deployed);
     await waitFor("the sync daemons to stop after sync is turned off", 30, async () =>

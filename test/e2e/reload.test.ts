@@ -9,6 +9,7 @@ import type { LabState } from "../../lab/state";
 import { startWeb } from "../../lab/web";
 import { ensureLab, must, onHost } from "../support/lab-session";
 import { endScenario } from "../support/scenario";
+import { startHeldDownload, stopHeldDownload } from "../support/held-download";
 import {
   CLIENT,
   formatCounts,
@@ -25,38 +26,6 @@ const VIP = "10.77.0.100";
 const SERVICE = `-t ${VIP}:80`;
 const REAL = ["r1", "r2", "r3"];
 const BODY = 2_000_000;
-
-/** Reads /big.bin through the VIP at ~4 KiB/s until /tmp/e2e-fast appears, then at full speed; prints the outcome. */
-const CLIENT_PY = String.raw`
-import os, socket, sys, time
-vip = sys.argv[1]
-open("/tmp/e2e-client.pid", "w").write(str(os.getpid()))
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-s.settimeout(20)
-s.connect((vip, 80))
-print("local-port", s.getsockname()[1], flush=True)
-s.sendall(b"GET /big.bin HTTP/1.0\r\nHost: " + vip.encode() + b"\r\n\r\n")
-buf = b""; header = None; body = 0
-while True:
-    fast = os.path.exists("/tmp/e2e-fast")
-    try:
-        b = s.recv(65536 if fast else 1024)
-    except Exception as e:
-        print("error", repr(e), "after", body, flush=True); sys.exit(1)
-    if not b: break
-    if header is None:
-        buf += b
-        if b"\r\n\r\n" in buf:
-            header, rest = buf.split(b"\r\n\r\n", 1); body = len(rest)
-    else:
-        body += len(b)
-    with open("/tmp/e2e-progress.tmp", "w") as f: f.write(str(body))
-    os.replace("/tmp/e2e-progress.tmp", "/tmp/e2e-progress")
-    if not fast: time.sleep(0.25)
-print("status", header.split(b"\r\n")[0].decode() if header else "none", flush=True)
-print("body", body, flush=True)
-`;
 
 describe("e2e: reload, not restart, under a held connection", { timeout: 20 * 60_000 }, () => {
   let lab: LabState;
@@ -86,14 +55,11 @@ describe("e2e: reload, not restart, under a held connection", { timeout: 20 * 60
       baseline,
       booted,
       log,
-      cleanup: async () => {
-        await onHost(lab, CLIENT, "p=$(cat /tmp/e2e-client.pid 2>/dev/null); [ -n \"$p\" ] && grep -qs e2e-client /proc/$p/cmdline && kill $p; rm -f /tmp/e2e-client.pid /tmp/e2e-client.py /tmp/e2e-progress /tmp/e2e-progress.tmp /tmp/e2e-fast");
-      },
+      cleanup: () => stopHeldDownload(lab),
     }),
   );
 
   it("weight change + new real server: directors reload only, MainPID kept, no VRRP transition, the held connection survives", async () => {
-    const progress = async () => Number((await onHost(lab, CLIENT, "cat /tmp/e2e-progress 2>/dev/null || echo 0")).stdout.trim() || 0);
     const pids: Record<string, string> = {};
     // A journal cursor, not a timestamp: a whole-second --since also catches the initial "Entering MASTER STATE"
     // logged in the same second the data path became ready.
@@ -107,8 +73,8 @@ describe("e2e: reload, not restart, under a held connection", { timeout: 20 * 60
     }
 
     // The held connection: started from c1, visible in d1's IPVS connection table as ESTABLISHED.
-    await must(lab, CLIENT, `rm -f /tmp/e2e-fast /tmp/e2e-progress /tmp/e2e-client.pid; cat > /tmp/e2e-client.py <<'EOF'\n${CLIENT_PY}\nEOF`);
-    const held = onHost(lab, CLIENT, `python3 /tmp/e2e-client.py ${VIP}`, 15 * 60_000);
+    const download = await startHeldDownload(lab, VIP);
+    const progress = download.progress;
     await waitFor("the slow download to start", 30, async () => ((await progress()) > 0 ? true : undefined));
     const conn = await waitFor("the held connection in d1's IPVS table", 20, async () => {
       const line = (await must(lab, "d1", "ipvsadm -Lnc")).split("\n").find((l) => l.includes(`${lab.hosts[CLIENT].address}:`) && l.includes("ESTABLISHED"));
@@ -165,8 +131,8 @@ describe("e2e: reload, not restart, under a held connection", { timeout: 20 * 60
     log(`held connection after the apply: ${before} → ${later} bytes in 3 s`);
     assert.ok(later > before, "the held connection stalled after the reload");
     // … and, let go at full speed, delivers the whole body.
-    await must(lab, CLIENT, "touch /tmp/e2e-fast");
-    const result = await held;
+    await download.fast();
+    const result = await download.done;
     log(`held connection result: ${result.stdout.trim().replace(/\n/g, "; ")} (exit ${result.code})`);
     assert.equal(result.code, 0, `the held connection failed: ${result.stdout}${result.stderr}`);
     assert.match(result.stdout, /status HTTP\/1\.[01] 200/);
