@@ -81,6 +81,41 @@ describe("drainingView", () => {
     previous["10.0.0.1 80"][1].weight = 0;
     assert.equal(drainingView(view({ "10.0.0.1 80": ["10.0.0.21 80"] }), previous), null);
   });
+
+  it("members are told apart by address and port: one address on two ports is two members", () => {
+    const previous = membersOf(view({ "10.0.0.1 80": ["10.0.0.21 80", "10.0.0.21 8080"] }));
+    const out = drainingView(view({ "10.0.0.1 80": ["10.0.0.21 80"] }), previous);
+    assert.ok(out, "the member on port 8080 drains");
+    assert.deepEqual(out.virtualServers[0].realServers.map((m) => [m.port, m.draining]), [[80, false], [8080, true]]);
+  });
+
+  it("a fwmark member (no port) is the same member whether stored state kept its null port or dropped it", () => {
+    const fwmark = (port: number | null | undefined) => {
+      const v = view({ "fwmark 7": ["10.0.0.21 0", "10.0.0.22 0"] });
+      for (const m of v.virtualServers[0].realServers) (m as { port: number | null | undefined }).port = port;
+      return v;
+    };
+    const stored = membersOf(fwmark(null));
+    for (const m of stored["fwmark 7"]) delete (m as { port?: unknown }).port; // what a round trip through state gives
+    assert.equal(drainingView(fwmark(null), stored), null, "nothing removed, so nothing drains");
+    const next = fwmark(null);
+    next.virtualServers[0].realServers.pop();
+    assert.deepEqual(drainingView(next, stored)?.virtualServers[0].realServers.map((m) => [m.address, m.draining]), [["10.0.0.21", false], ["10.0.0.22", true]]);
+  });
+
+  it("a virtual server the previous deployment did not have drains nothing; no view, no members", () => {
+    assert.equal(drainingView(view({ "10.0.0.9 80": ["10.0.0.21 80"] }), membersOf(view({ "10.0.0.1 80": ["10.0.0.21 80"] }))), null);
+    assert.deepEqual(membersOf(undefined), {});
+  });
+
+  it("membersOf keeps address, port, weight and check port, and writes absent ports as null", () => {
+    const v = view({ "10.0.0.1 80": ["10.0.0.21 80"] });
+    const m = v.virtualServers[0].realServers[0] as { port: number | null | undefined; connectPort: number | null | undefined };
+    m.port = undefined;
+    m.connectPort = undefined;
+    assert.deepEqual(membersOf(v), { "10.0.0.1 80": [{ address: "10.0.0.21", port: null, weight: 2, connectPort: null }] });
+    assert.deepEqual(membersOf(view({ "10.0.0.1 80": ["10.0.0.21 80"] })), { "10.0.0.1 80": [{ address: "10.0.0.21", port: 80, weight: 2, connectPort: 80 }] });
+  });
 });
 
 describe("drainingState", () => {
