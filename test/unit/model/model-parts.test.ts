@@ -69,3 +69,60 @@ test("shown and pendingIds: how a hole stands in text, and each pending id once 
   assert.deepEqual(pendingIds(["a", { pending: "mac:d2" }, { pending: "interface:r1" }, { pending: "mac:d2" }]), ["mac:d2", "interface:r1"]);
   assert.deepEqual(pendingIds(["a", "b"]), []);
 });
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ClusterConfig } from "../../../core/config/schema";
+import { parseStackFile } from "../../../core/config/stack-file";
+import { requireValidCluster } from "../../../core/config/validate";
+import { assignFwmarks, buildModel } from "../../../core/model/cluster";
+import { root } from "../host/fixtures";
+
+const example = (name: string) => parseStackFile(fs.readFileSync(path.join(root, "examples", `Pulumi.${name}.yaml`), "utf8")).cluster as Record<string, any>;
+const valid = (c: unknown): ClusterConfig => requireValidCluster(c).config;
+
+test("fwmarks: explicit marks stay; co-located DR services get the lowest free mark; other services none", () => {
+  const config = {
+    directors: [{ host: "d1" }, { host: "d2" }],
+    services: [
+      { forwarding: "DR", fwmark: 1, realServers: [{ host: "r1" }] },
+      { forwarding: "DR", realServers: [{ host: "d1" }, { host: "r1" }] },
+      { forwarding: "DR", realServers: [{ host: "r1" }] },
+      { forwarding: "TUN", realServers: [{ host: "d2" }] },
+      { forwarding: "DR", fwmark: 3, realServers: [{ host: "d2" }] },
+      { forwarding: "DR", realServers: [{ host: "d2" }] },
+    ],
+  } as unknown as ClusterConfig;
+  assert.deepEqual(assignFwmarks(config), [1, 2, undefined, undefined, 3, 4]);
+});
+
+test("model: a director's MAC is kept lower-case, and co-located DR services mark their ports", () => {
+  const c = example("colocated");
+  c.directors[0].mac = "52:54:00:AA:BB:CC";
+  const model = buildModel(valid(c));
+  assert.equal(model.directors[0].mac, "52:54:00:aa:bb:cc");
+  const s = model.services[0];
+  assert.ok(s.fwmark !== undefined && s.markPorts.length > 0, `a co-located DR service marks its ports: ${JSON.stringify(s.markPorts)}`);
+  const dr = buildModel(valid(example("dr")));
+  assert.deepEqual(dr.services.map((x) => [x.fwmark, x.markPorts]), [[undefined, []]], "a plain DR service marks nothing");
+});
+
+test("model: a real server tunnels when any of its services is TUN; peers are listed only for unicast groups", () => {
+  const c = example("dr");
+  c.services.push({ ...c.services[0], name: "tun", vip: "10.77.0.101", forwarding: "TUN", realServers: [{ host: "r1" }] });
+  c.vrrp[0].unicast = false;
+  const model = buildModel(valid(c));
+  assert.deepEqual(model.realServers.map((r) => [r.host, r.tunnel, r.vips]), [["r1", true, ["10.77.0.100", "10.77.0.101"]], ["r2", false, ["10.77.0.100"]], ["r3", false, ["10.77.0.100"]]]);
+  assert.deepEqual(model.groups[0].members.map((m) => m.unicastPeers), [[], []], "multicast: no peers");
+  c.vrrp[0].unicast = true;
+  assert.deepEqual(buildModel(valid(c)).groups[0].members.map((m) => m.unicastPeers), [["10.77.0.12"], ["10.77.0.11"]]);
+});
+
+test("model: each VRRP group carries only the VIPs of its own services", () => {
+  const c = example("dr");
+  c.vrrp.push({ name: "VI_TWO", advertInt: 1 });
+  c.services[0].vrrp = "VI_WEB";
+  c.services.push({ ...c.services[0], name: "two", vip: "10.77.0.102", vrrp: "VI_TWO" });
+  const model = buildModel(valid(c));
+  assert.deepEqual(model.groups.map((g) => [g.name, g.vips]), [["VI_WEB", ["10.77.0.100"]], ["VI_TWO", ["10.77.0.102"]]]);
+});
