@@ -188,17 +188,19 @@ describe("e2e: co-located DR (director + real server on d1 and d2)", { timeout: 
     for (const h of DUO)
       await must(lab, h, `iptables -w 5 -t mangle -F PULUMI-LVS && iptables -w 5 -t mangle -A PULUMI-LVS -d ${VIP}/32 -p tcp --dport 80 -j MARK --set-mark ${fwmark}`);
     await resetCounters();
-    const n = 6;
+    const n = 12;
     const r = await requestsFromClient(lab, `http://${VIP}/`, n);
     const c = await readCounters();
-    log(`${label}, without the exclusion: ${n} requests in ${r.seconds.toFixed(1)} s: ${r.errors.length} failed; crossings d1→d2 ${c.d1ToD2} d2→d1 ${c.d2ToD1} (${((c.d1ToD2 + c.d2ToD1) / n).toFixed(1)} per request); FWM Conns d2 ${c.fwmConns.d2}`);
+    const perRequest = (c.d1ToD2 + c.d2ToD1) / n;
+    const positivePer = positive ? (positive.c.d1ToD2 + positive.c.d2ToD1) / N : 0;
+    log(`${label}, without the exclusion: ${n} requests in ${r.seconds.toFixed(1)} s: ${r.errors.length} failed; crossings d1→d2 ${c.d1ToD2} d2→d1 ${c.d2ToD1} (${perRequest.toFixed(1)} per request vs ${positivePer.toFixed(1)} with the rules); FWM Conns d2 ${c.fwmConns.d2}`);
     assert.ok(c.d2ToD1 > 0, `${label}: d2 sends VIP packets back to d1: the loop`);
     assert.ok(c.fwmConns.d2 > 0, `${label}: d2 schedules packets d1 already forwarded`);
     assert.ok(r.errors.length > 0, `${label}: looping requests time out`);
-    assert.ok((c.d1ToD2 + c.d2ToD1) / n > 20, `${label}: crossings per request explode`);
+    assert.ok(positive && perRequest > 5 * positivePer, `${label}: crossings per request explode (${perRequest.toFixed(1)} vs ${positivePer.toFixed(1)})`);
   };
 
-  it("iptables (iptables-nft): converging moves the rules into a chain of ours; re-reading finds no drift; the negative control loops; a refresh reports the emptied chain and the next apply repairs it", async () => {
+  it("iptables (iptables-nft): converging moves the rules into a chain of ours; re-reading finds no drift; the negative control loops; a refresh reports the emptied chain", async () => {
     const t0 = Date.now();
     deployed = await applyCluster(cluster({ d1: "iptables", d2: "iptables" }), deployed, { log });
     log(`converged to firewall: iptables in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -210,14 +212,14 @@ describe("e2e: co-located DR (director + real server on d1 and d2)", { timeout: 
     }
     const quiet = await refreshCluster(deployed);
     assert.deepEqual(quiet.drift, Object.fromEntries(Object.keys(deployed).map((h) => [h, []])), "a converged host shows no drift");
-    await servesWithoutLoop("iptables-nft", 20);
+    await servesWithoutLoop("iptables-nft", 16);
 
     await loopsWithoutExclusion("iptables-nft");
     const drifted = await refreshCluster(deployed);
     for (const h of DUO) assert.ok(drifted.drift[h].includes("restart pulumi-lvs-fwmark-iptables.service (live state drifted)"), `${h}: drift ${JSON.stringify(drifted.drift[h])}`);
-    deployed = await applyCluster(cluster({ d1: "iptables", d2: "iptables" }), drifted.state, { log });
+    // Repaired by the unit itself (the next test repairs drift by converging).
+    for (const h of DUO) await must(lab, h, "systemctl restart pulumi-lvs-fwmark-iptables.service");
     for (const h of DUO) await assertChain(h, "nft");
-    await servesWithoutLoop("iptables-nft, repaired", 10);
   });
 
   it("iptables-legacy on d2 (update-alternatives, backend detected): a refresh reports the drift, the apply loads the chain into legacy and removes it from iptables-nft; the negative control loops", async () => {
@@ -233,7 +235,7 @@ describe("e2e: co-located DR (director + real server on d1 and d2)", { timeout: 
     await assertChain("d2", "legacy");
     assert.deepEqual(await chainOn("d2", "nft"), { jumps: 0, rules: [] }, "d2: nothing of ours left in iptables-nft");
     await assertChain("d1", "nft");
-    await servesWithoutLoop("d2 on iptables-legacy", 20);
+    await servesWithoutLoop("d2 on iptables-legacy", 16);
     await loopsWithoutExclusion("d2 on iptables-legacy");
     for (const h of DUO) await must(lab, h, "systemctl restart pulumi-lvs-fwmark-iptables.service");
     await assertChain("d2", "legacy");

@@ -187,6 +187,13 @@ export function readIptablesRestore(text: string): Reading<string[]> {
       if (m[0].startsWith('"') && !m[0].endsWith('"')) problems.push(`unterminated quote in ${line}`);
       return m[1] ?? m[2] ?? m[0];
     });
+    // iptables reads a mark as a number, hex or decimal: `--set-xmark 0x1267/0xffffffff` is value 4711 under mask 2^32-1.
+    const i = words.indexOf("--set-xmark");
+    if (i >= 0 && i + 1 < words.length) {
+      const [value, mask] = words[i + 1].split("/");
+      const num = (v: string | undefined) => (v === undefined ? "" : /^0x[0-9a-f]+$/i.test(v) ? String(parseInt(v, 16)) : /^\d+$/.test(v) ? v : (problems.push(`${v} is not a number`), v));
+      words[i + 1] = mask === undefined ? num(value) : `${num(value)}/${num(mask)}`;
+    }
     entries.push(words);
   }
   if (table !== undefined) problems.push(`table ${table} has no COMMIT`);
