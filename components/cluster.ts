@@ -75,11 +75,13 @@ export class LvsCluster extends pulumi.ComponentResource {
     }
     // Planning again inside an apply over the discovery outputs makes every HostConfig depend on them; during a
     // preview that creates them, the rendered files are unknown (shown as changes), never a false "no change".
-    const discovered = pulumi.all(this.discoveries.map((d) => pulumi.all([d.macs, d.interfaces]))).apply((found) => {
+    const discovered = pulumi.all(this.discoveries.map((d) => pulumi.all([d.macs, d.interfaces, d.firewalls]))).apply((found) => {
       const out: Discovered = { macs: {}, interfaces: {} };
-      for (const [macs, interfaces] of found) {
+      for (const [macs, interfaces, firewalls] of found) {
         Object.assign(out.macs, macs);
         Object.assign(out.interfaces, interfaces);
+        // Absent from HostDiscovery resources created before firewall backends were detected.
+        if (firewalls) Object.assign((out.firewalls ??= {}), firewalls);
       }
       return out;
     });

@@ -16,9 +16,11 @@ export class HostDiscovery extends pulumi.dynamic.Resource {
   declare readonly macs: pulumi.Output<Record<string, string>>;
   /** Discovered serving interfaces by host name. */
   declare readonly interfaces: pulumi.Output<Record<string, string>>;
+  /** Detected fwmark backends by host name (undefined in resources that never asked for one). */
+  declare readonly firewalls: pulumi.Output<Record<string, string> | undefined>;
 
   constructor(name: string, args: HostDiscoveryArgs, opts?: pulumi.CustomResourceOptions) {
     const inputs = { host: args.host, target: args.target, requests: args.requests, providerVersion: DISCOVERY_PROVIDER_VERSION };
-    super(serializedHostDiscoveryProvider, name, { ...inputs, macs: undefined, interfaces: undefined }, opts, "pulumi-lvs", "HostDiscovery");
+    super(serializedHostDiscoveryProvider, name, { ...inputs, macs: undefined, interfaces: undefined, firewalls: undefined }, opts, "pulumi-lvs", "HostDiscovery");
   }
 }

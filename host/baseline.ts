@@ -1,6 +1,6 @@
 // What a host looked like before pulumi-lvs touched it, recorded at create so delete can put it back.
 import type { HostState } from "../core/render/host-state";
-import { PATHS } from "../core/render/paths";
+import { NAMES, PATHS } from "../core/render/paths";
 import type { HostFacts } from "./facts/host-facts";
 
 export interface Baseline {
@@ -12,6 +12,10 @@ export interface Baseline {
   keepalivedActive: boolean;
   keepalivedEnabled: boolean;
   scriptUser: boolean;
+  /** Managed packages installed before (absent in baselines recorded before it was kept). */
+  packages?: string[];
+  /** Which iptables variants had a mangle table before (absent in baselines recorded before it was kept). */
+  iptablesMangle?: { nft: boolean; legacy: boolean };
 }
 
 export const BACKUP_SUFFIX = ".pulumi-lvs-orig";
@@ -25,6 +29,8 @@ export function baselineFrom(state: HostState, facts: HostFacts, managedMarkers:
     keepalivedActive: ka?.active === "active",
     keepalivedEnabled: ka?.enabled === "enabled",
     scriptUser: facts.scriptUser,
+    packages: facts.packages,
+    iptablesMangle: { nft: facts.iptables.nft.mangle, legacy: facts.iptables.legacy.mangle },
   };
 }
 
@@ -43,5 +49,9 @@ export function extendBaseline(baseline: Baseline, old: HostState, next: HostSta
     keepalivedActive: ownedKeepalived ? baseline.keepalivedActive : fresh.keepalivedActive,
     keepalivedEnabled: ownedKeepalived ? baseline.keepalivedEnabled : fresh.keepalivedEnabled,
     scriptUser: old.users.length > 0 ? baseline.scriptUser : fresh.scriptUser,
+    // A package newly needed counts as installed before when it was there before this update.
+    // Recorded when the iptables chain is first managed, from the facts read before it was loaded.
+    iptablesMangle: old.services.some((s) => s.name === NAMES.fwmarkIptablesUnit) ? baseline.iptablesMangle : fresh.iptablesMangle,
+    packages: baseline.packages === undefined ? undefined : [...new Set([...baseline.packages, ...(fresh.packages ?? []).filter((p) => !old.packages.includes(p))])],
   };
 }

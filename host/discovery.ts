@@ -4,6 +4,7 @@ import type { Discovered } from "../core/model/discovery";
 import type { DiscoveryRequest } from "../core/plan/discovery";
 import { batchScript, Fact, splitBatch } from "./facts/fact";
 import { interfaceMac, routeInterface } from "./facts/network";
+import { firewallBackend } from "./facts/firewall";
 import { HostError } from "./errors";
 import type { Transport } from "./transport";
 import { assertNever } from "../core/util/never";
@@ -14,6 +15,8 @@ export function discoveryFact(r: DiscoveryRequest): Fact<string | null> {
       return interfaceMac(r.from);
     case "interface":
       return routeInterface(r.from);
+    case "firewall":
+      return firewallBackend;
     default:
       return assertNever(r.what, "discovery kind");
   }
@@ -30,7 +33,16 @@ export class DiscoveryError extends HostError {
 }
 
 function describe(r: DiscoveryRequest): string {
-  return r.what === "mac" ? `the MAC of ${r.from} (${discoveryFact(r).command})` : `the interface that reaches ${r.from} (${discoveryFact(r).command})`;
+  switch (r.what) {
+    case "mac":
+      return `the MAC of ${r.from} (${discoveryFact(r).command})`;
+    case "interface":
+      return `the interface that reaches ${r.from} (${discoveryFact(r).command})`;
+    case "firewall":
+      return "the firewall backend (readlink -f /usr/sbin/iptables; /usr/sbin/netfilter-persistent)";
+    default:
+      return assertNever(r.what, "discovery kind");
+  }
 }
 
 function check(r: DiscoveryRequest, value: string | null, raw: string): string {
@@ -41,6 +53,20 @@ function check(r: DiscoveryRequest, value: string | null, raw: string): string {
   if (r.what === "interface" && value === "lo") throw bad(`the route goes via lo (${r.from} is local to this host)`);
   if (r.what === "interface" && !IFNAME.test(value)) throw bad(`unexpected interface name in ${shown}`);
   return value;
+}
+
+/** Where a discovered value of this kind is kept. */
+function valuesOf(out: Discovered, what: DiscoveryRequest["what"]): Record<string, string> {
+  switch (what) {
+    case "mac":
+      return out.macs;
+    case "interface":
+      return out.interfaces;
+    case "firewall":
+      return (out.firewalls ??= {});
+    default:
+      return assertNever(what, "discovery kind");
+  }
 }
 
 /** Parses one host's batch output into values; every request is answered or the error names its config key. */
@@ -55,7 +81,7 @@ export function parseDiscovery(requests: DiscoveryRequest[], stdout: string): Di
       if (section === undefined) throw new DiscoveryError(r, "the discovery script was cut short");
       value = check(r, fact.parse(section), section);
     }
-    (r.what === "mac" ? out.macs : out.interfaces)[r.host] = value;
+    valuesOf(out, r.what)[r.host] = value;
   }
   return out;
 }
@@ -86,6 +112,7 @@ export async function discoverValues(transportFor: (host: string) => Promise<Tra
   for (const r of results) {
     Object.assign(out.macs, r.macs);
     Object.assign(out.interfaces, r.interfaces);
+    if (r.firewalls) Object.assign((out.firewalls ??= {}), r.firewalls);
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { ensureModules } from "./steps/modules";
 import { ensureSysctls } from "./steps/sysctls";
 import { ensureUnits } from "./steps/units";
 import { ensureSyncDaemons } from "./steps/sync-daemons";
+import { ensureNoStaleChains } from "./steps/iptables-chain";
 import { StepResult } from "./steps/step";
 
 export interface Plan extends StepResult {
@@ -16,7 +17,8 @@ export interface Plan extends StepResult {
 
 /**
  * Packages before the files keepalived validates; modules before the net.ipv4.vs.* sysctls they create; stale sync
- * daemons stopped after keepalived has its new config.
+ * daemons stopped after keepalived has its new config; an iptables chain left in the other iptables variant goes once
+ * the fwmark unit has loaded the rules where they belong.
  */
 export function planHost(state: HostState, facts: HostFacts): Plan {
   const steps = [
@@ -26,6 +28,7 @@ export function planHost(state: HostState, facts: HostFacts): Plan {
     { name: "modules", result: ensureModules(state, facts) },
     { name: "sysctls", result: ensureSysctls(state, facts) },
     { name: "units", result: ensureUnits(state, facts) },
+    { name: "iptables-chains", result: ensureNoStaleChains(state, facts) },
     { name: "sync-daemons", result: ensureSyncDaemons(state, facts) },
   ];
   return {

@@ -8,17 +8,35 @@ import { BACKUP_SUFFIX } from "./baseline";
 import { sh } from "./quote";
 import type { StepResult } from "./steps/step";
 import { HOST_SETTING_KEYS, HOST_SETTINGS } from "./host-settings";
+import { removeChainCommands } from "./steps/iptables-chain";
+import { IPTABLES_VARIANTS } from "./facts/iptables";
 
 export function planTeardown(state: HostState, facts: HostFacts, baseline: Baseline): StepResult {
   const commands: string[] = [];
   const changes: string[] = [];
-  for (const unit of [NAMES.vipUnit, NAMES.fwmarkUnit]) {
+  for (const unit of [NAMES.vipUnit, NAMES.fwmarkUnit, NAMES.fwmarkIptablesUnit]) {
     const live = facts.units[unit];
     if (!live?.loaded || !state.services.some((s) => s.name === unit)) continue;
-    // ExecStop removes lvs0 / the nft table: exactly the objects the unit created.
+    // ExecStop removes lvs0 / the nft table / the iptables chain: exactly the objects the unit created.
     commands.push(`systemctl disable --now --quiet ${sh(unit)} || true`);
     changes.push(`stop and disable ${unit}`);
   }
+  // ExecStop reaches the variant `iptables` selects now; a chain the host kept in the other one (its alternative
+  // switched since) goes through that variant's own binary.
+  if (state.services.some((s) => s.name === NAMES.fwmarkIptablesUnit))
+    for (const v of IPTABLES_VARIANTS.filter((v) => facts.iptables[v].exists || facts.iptables[v].jumps > 0)) {
+      commands.push(...removeChainCommands(v));
+      changes.push(`remove the iptables chain ${NAMES.iptablesChain} from iptables-${v}`);
+    }
+  // The mangle table iptables created for the chain goes too when nothing else is in it (iptables itself has no
+  // command that deletes a table: nft does for the nft variant, unloading iptable_mangle for legacy).
+  if (state.services.some((s) => s.name === NAMES.fwmarkIptablesUnit) && baseline.iptablesMangle)
+    for (const v of IPTABLES_VARIANTS) {
+      const live = facts.iptables[v];
+      if (baseline.iptablesMangle[v] || !live.mangle || live.foreignRules > 0) continue;
+      commands.push(v === "nft" ? "if command -v nft >/dev/null; then nft delete table ip mangle 2>/dev/null || true; fi" : "modprobe -r iptable_mangle 2>/dev/null || true");
+      changes.push(`remove the empty mangle table of iptables-${v}`);
+    }
   const ka = facts.units["keepalived.service"];
   const ownsKeepalived = state.files.some((f) => f.path === PATHS.keepalivedConf);
   if (ownsKeepalived && ka?.loaded) {
@@ -43,7 +61,7 @@ export function planTeardown(state: HostState, facts: HostFacts, baseline: Basel
     }
   }
   // Our own directory (created by the first write of a file in it) goes once it is empty; rmdir never removes content.
-  if (state.files.some((f) => f.path === PATHS.fwmarkNft)) commands.push(`rmdir ${sh(path.posix.dirname(PATHS.fwmarkNft))} 2>/dev/null || true`);
+  if (state.files.some((f) => f.path === PATHS.fwmarkNft || f.path === PATHS.fwmarkIptables)) commands.push(`rmdir ${sh(path.posix.dirname(PATHS.fwmarkNft))} 2>/dev/null || true`);
   if (state.files.some((f) => f.path.startsWith("/etc/systemd/system/"))) commands.push("systemctl daemon-reload");
   if (ownsKeepalived && baseline.keepalivedActive && ka?.active === "active") commands.push("systemctl reload keepalived || true");
   for (const [key, value] of Object.entries(baseline.sysctls)) {
@@ -57,6 +75,12 @@ export function planTeardown(state: HostState, facts: HostFacts, baseline: Basel
   for (const m of [...added].sort((a, b) => (a === "ip_vs" ? 1 : b === "ip_vs" ? -1 : 0))) {
     commands.push(`${sh("modprobe", "-r", m)} 2>/dev/null || true`);
     changes.push(`unload module ${m}`);
+  }
+  // iptables only comes with the iptables backend; a host that lacked it gets it removed again. dpkg refuses while
+  // another package depends on it (then it stays). Other packages stay: removing keepalived could take others' configs.
+  if (baseline.packages !== undefined && state.packages.includes("iptables") && !baseline.packages.includes("iptables") && facts.packages.includes("iptables") && facts.os.packageManager === "apt") {
+    commands.push(`${sh("dpkg", "-r", "iptables")} >/dev/null 2>&1 || true`);
+    changes.push("remove package iptables (installed by pulumi-lvs)");
   }
   if (!baseline.scriptUser && facts.scriptUser && state.users.length > 0) {
     commands.push(`${sh("userdel", NAMES.scriptUser)} || true`);

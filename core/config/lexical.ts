@@ -9,6 +9,7 @@ import { refuseNetdevName } from "../formats/netdev";
 import { refuseSysctlKey, refuseSysctlSegment, refuseSysctlValue } from "../formats/sysctl";
 import { refuseExecArgument, refuseUnitText } from "../formats/systemd";
 import { refuseNftAddress, refuseNftComment, refuseNftMac } from "../formats/nft";
+import { refuseIptablesAddress, refuseIptablesComment, refuseIptablesMac } from "../formats/iptables";
 
 type Check = (value: string) => Refusal | undefined;
 
@@ -16,7 +17,7 @@ type Check = (value: string) => Refusal | undefined;
 type Pattern = readonly string[];
 
 /** Every file a name is written to carries it in its header comment. */
-const headerComment: Check[] = [ka.refuseComment, refuseUnitText, refuseNftComment];
+const headerComment: Check[] = [ka.refuseComment, refuseUnitText, refuseNftComment, refuseIptablesComment];
 const interfaceIn = (...files: Check[]): Check[] => [refuseNetdevName, ...files];
 const sysctlEntries = (at: Pattern): [Pattern, Check[]][] => [
   [[...at, "{key}"], [refuseSysctlKey]],
@@ -32,14 +33,14 @@ export const FIELD_FORMATS: readonly [Pattern, Check[]][] = [
   ...sysctlEntries(["sysctls"]),
   [["directors", "[]", "interface"], interfaceIn(ka.refuseInterface, refuseSysctlSegment)],
   [["directors", "[]", "unicastPeers", "[]"], [ka.refuseAddress]],
-  [["directors", "[]", "mac"], [(v) => refuseNftMac(v.toLowerCase())]],
+  [["directors", "[]", "mac"], [(v) => refuseNftMac(v.toLowerCase()), (v) => refuseIptablesMac(v.toLowerCase())]],
   [["realServers", "[]", "interface"], interfaceIn(refuseSysctlSegment)],
   [["vrrp", "[]", "name"], [ka.refuseName, ka.refuseComment]],
   [["vrrp", "[]", "interface"], interfaceIn(ka.refuseInterface, refuseSysctlSegment)],
   [["vrrp", "[]", "trackScripts", "[]", "name"], [ka.refuseName]],
   [["vrrp", "[]", "trackScripts", "[]", "script"], [ka.refuseScript]],
-  [["services", "[]", "name"], [ka.refuseComment, refuseNftComment]],
-  [["services", "[]", "vip"], [ka.refuseAddress, refuseNftAddress, refuseExecArgument, refuseUnitText]],
+  [["services", "[]", "name"], [ka.refuseComment, refuseNftComment, refuseIptablesComment]],
+  [["services", "[]", "vip"], [ka.refuseAddress, refuseNftAddress, refuseIptablesAddress, refuseExecArgument, refuseUnitText]],
   [["services", "[]", "persistence", "granularity"], [ka.refuseAddress]],
   [["services", "[]", "healthCheck", "path"], [ka.refuseHttpPath]],
   [["services", "[]", "healthCheck", "statusCode"], [ka.refuseStatusCode]],

@@ -15,7 +15,12 @@ export interface DirectorModel {
   state: "MASTER" | "BACKUP";
   /** MAC the director transmits from; undefined = discover on the host. */
   mac?: string;
+  /** How its fwmark rules are loaded; undefined = detect on the host. */
+  firewall?: FirewallBackend;
 }
+
+/** The two ways a director's fwmark rules are loaded (see core/render/fwmark.ts). */
+export type FirewallBackend = "nftables" | "iptables";
 
 export interface RealServerModel {
   host: string;
@@ -151,6 +156,7 @@ export function buildModel(config: ClusterConfig): ClusterModel {
     priority: d.priority,
     state: d.state,
     mac: d.mac?.toLowerCase(),
+    firewall: d.firewall,
   }));
 
   const services: ServiceModel[] = config.services.map((s, i) => {

@@ -1,26 +1,29 @@
 // Values the config may leave out, read on the hosts before anything is written: a director's MAC (for the peer-MAC
-// rules of co-located DR) and a real server's serving interface (for its ARP sysctls). One mechanism for both: the
+// rules of co-located DR), its firewall backend (how those rules are loaded) and a real server's serving interface
+// (for its ARP sysctls). One mechanism for all three: the
 // render asks `Holes` for the value; it answers with what was discovered, or with a typed Pending value whose use it
 // records, so the plan knows what to ask which host without reading any rendered text.
 import { assertNever } from "../util/never";
 import { own } from "../util/own";
 
-export type DiscoveryKind = "mac" | "interface";
+export type DiscoveryKind = "mac" | "interface" | "firewall";
 
 /** What was read on the hosts, by host name (the HostDiscovery resource's outputs). */
 export interface Discovered {
   macs: Record<string, string>;
   interfaces: Record<string, string>;
+  /** Detected fwmark backends (`nftables` | `iptables`); absent in what releases before it stored. */
+  firewalls?: Record<string, string>;
 }
 
 /** One use of a value still to be discovered (HostState.discover). */
 export interface Discovery {
-  /** `mac:<host>` or `interface:<host>`. */
+  /** `mac:<host>`, `interface:<host>` or `firewall:<host>`. */
   id: string;
   /** The host the value is read on. */
   host: string;
   what: DiscoveryKind;
-  /** Interface to read the MAC of (mac), or how the interface is found (interface). */
+  /** Interface to read the MAC of (mac), how the interface is found (interface), or how the backend is (firewall). */
   detail: string;
   /** The managed file that uses the value. */
   usedBy: string;
@@ -50,6 +53,8 @@ function discoveredValue(discovered: Discovered, what: DiscoveryKind, host: stri
       return own(discovered.macs, host)?.toLowerCase();
     case "interface":
       return own(discovered.interfaces, host);
+    case "firewall":
+      return own(discovered.firewalls, host);
     default:
       return assertNever(what, "discovery kind");
   }

@@ -10,7 +10,7 @@ export interface DiscoveryRequest {
   id: string;
   host: string;
   what: DiscoveryKind;
-  /** mac: the interface to read; interface: the address whose route names the interface. */
+  /** mac: the interface to read; interface: the address whose route names the interface; firewall: unused (""). */
   from: string;
   /** Answer known without asking the host (a lone co-located director serves on its own VRRP interface). */
   known?: string;
@@ -34,6 +34,10 @@ function request(config: ClusterConfig, model: ClusterModel, d: Discovery): Disc
       if (!toward && own) r.known = own.interface;
       return r;
     }
+    case "firewall": {
+      const i = config.directors.findIndex((x) => x.host === d.host);
+      return { id: d.id, host: d.host, what: "firewall", from: "", configKey: `pulumi-lvs:cluster.directors[${i}].firewall` };
+    }
     default:
       return assertNever(d.what, "discovery kind");
   }
@@ -46,7 +50,11 @@ export function discoveryRequests(config: ClusterConfig, model: ClusterModel, di
   return [...out.values()];
 }
 
-/** "MAC of d2: 52:54:00:77:00:12, interface of r1: eth0". */
-export function describeDiscovered(found: { macs: Record<string, string>; interfaces: Record<string, string> }): string {
-  return [...Object.entries(found.macs).map(([h, v]) => `MAC of ${h}: ${v}`), ...Object.entries(found.interfaces).map(([h, v]) => `interface of ${h}: ${v}`)].join(", ");
+/** "MAC of d2: 52:54:00:77:00:12, interface of r1: eth0, firewall of d1: iptables". */
+export function describeDiscovered(found: { macs: Record<string, string>; interfaces: Record<string, string>; firewalls?: Record<string, string> }): string {
+  return [
+    ...Object.entries(found.macs).map(([h, v]) => `MAC of ${h}: ${v}`),
+    ...Object.entries(found.interfaces).map(([h, v]) => `interface of ${h}: ${v}`),
+    ...Object.entries(found.firewalls ?? {}).map(([h, v]) => `firewall of ${h}: ${v}`),
+  ].join(", ");
 }

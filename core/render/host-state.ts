@@ -1,7 +1,7 @@
 // The complete desired state of each host: managed files plus the settings that must also hold right now.
 import { createHash } from "node:crypto";
-import type { ClusterModel, DirectorModel, HostModel, RealServerModel, Role, ServiceModel } from "../model/cluster";
-import { Discovered, Discovery, Filled, Holes, isPending, pendingIds, shown } from "../model/discovery";
+import type { ClusterModel, FirewallBackend, HostModel, RealServerModel, Role } from "../model/cluster";
+import { Discovered, Discovery, Holes, isPending, Pending, shown } from "../model/discovery";
 import { keepalivedView } from "./keepalived-view";
 import { renderKeepalivedConf } from "./keepalived-conf";
 import { MANAGED_MARKER, NAMES, PATHS } from "./paths";
@@ -11,7 +11,7 @@ import { keepalived, refusePassword } from "../formats/keepalived";
 import { sysctl, sysctlKey } from "../formats/sysctl";
 import { modules as moduleFiles } from "../formats/modules";
 import { systemd } from "../formats/systemd";
-import { nft } from "../formats/nft";
+import { firewallOf, FwmarkRule, fwmarkFiles, PlannedRule, plannedRules, rulesPath } from "./fwmark";
 import { lineComment } from "../formats/lexicon";
 import { ConfigError } from "../config/issues";
 import { NAMESPACE } from "../config/stack-file";
@@ -27,16 +27,6 @@ export interface ManagedFile {
   secretKeys: string[];
   /** Values still to be discovered on hosts before this file can be written (see HostState.discover). */
   pending: string[];
-}
-
-export interface FwmarkRule {
-  service: string;
-  fwmark: number;
-  vip: string;
-  protocol: "tcp" | "udp" | "sctp";
-  ports: number[];
-  /** Source MACs whose packets are left unmarked (peer directors); empty for a plain fwmark service. */
-  excludeMacs: string[];
 }
 
 export interface ServiceUnit {
@@ -99,37 +89,6 @@ function sortedSysctls(values: Record<string, string>) {
 
 const head = (model: ClusterModel, host: string) => ({ cluster: lineComment(model.name), host: lineComment(host) });
 
-function protocolOf(service: ServiceModel): FwmarkRule["protocol"] {
-  return service.protocol.toLowerCase() as FwmarkRule["protocol"];
-}
-
-/** A mark rule whose peer MACs may still be pending discovery. */
-type PlannedRule = Omit<FwmarkRule, "excludeMacs"> & { excludeMacs: Filled[] };
-
-function nftRule(rule: PlannedRule): string {
-  // A MAC still pending stays a placeholder (the file is not written until it is discovered); a MAC read on a host is
-  // checked like a configured one.
-  const macs = rule.excludeMacs.map((m) => (isPending(m) ? shown(m) : nft.mac(m)));
-  const ports = rule.ports.length === 1 ? `${rule.ports[0]}` : `{ ${rule.ports.join(", ")} }`;
-  const exclude = macs.length === 0 ? "" : macs.length === 1 ? ` ether saddr != ${macs[0]}` : ` ether saddr != { ${macs.join(", ")} }`;
-  return `ip daddr ${nft.address(rule.vip)} ${rule.protocol} dport ${ports}${exclude} meta mark set ${rule.fwmark}`;
-}
-
-/** Directors need the mark rules; so does a co-located host, which is one. A peer's MAC may be left to discovery. */
-function fwmarkRules(model: ClusterModel, director: DirectorModel, holes: Holes): PlannedRule[] {
-  const peers = model.directors.filter((d) => d.host !== director.host);
-  return model.services
-    .filter((s) => s.fwmark !== undefined)
-    .map((s) => ({
-      service: s.name,
-      fwmark: s.fwmark!,
-      vip: s.vip,
-      protocol: protocolOf(s),
-      ports: s.markPorts,
-      excludeMacs: s.colocated ? peers.map((p) => p.mac ?? holes.fill("mac", p.host, p.interface, PATHS.fwmarkNft)) : [],
-    }));
-}
-
 /** A VRRP password enters auth_pass only if keepalived reads it back whole; the error names the secret's config key. */
 function authPass(key: string, group: string, value: string): string {
   const refusal = refusePassword(value);
@@ -155,6 +114,8 @@ export function renderSecretFiles(model: ClusterModel, secrets: Record<string, s
   return out;
 }
 
+export type { FwmarkRule };
+
 export function renderHost(model: ClusterModel, host: HostModel, options: RenderOptions = {}): HostState {
   const director = model.directors.find((d) => d.host === host.name);
   const realServer = model.realServers.find((r) => r.host === host.name);
@@ -167,6 +128,7 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
   const addresses: HostState["addresses"] = [];
   const users: HostState["users"] = [];
   let rules: PlannedRule[] = [];
+  let firewall: FirewallBackend | Pending = "nftables";
   let keepalived: KeepalivedView | undefined;
 
   if (director) {
@@ -195,18 +157,19 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
     files.unshift(file(PATHS.keepalivedConf, renderKeepalivedConf(keepalived)));
     files.push(file(PATHS.modprobe, renderTemplate("modprobe.conf", { ...head(model, host.name), options: [moduleFiles.option("ip_vs", "conn_tab_bits", model.ipvs.connTabBits)] })));
     services.push({ name: "keepalived.service", enable: true, onChange: "reload", files: confFiles });
-    rules = fwmarkRules(model, director, holes);
+    if (model.services.some((s) => s.fwmark !== undefined)) {
+      firewall = firewallOf(director, holes);
+      rules = plannedRules(model, director, holes, rulesPath(firewall));
+    }
   }
 
   if (realServer) addRealServer(model, realServer, holes, sysctls, modules, addresses, services, files);
 
   if (rules.length > 0) {
-    packages.add("nftables");
-    const view = rules.map((r) => ({ service: nft.comment(`${r.service} (fwmark ${r.fwmark})`), rule: nftRule(r) }));
-    const pending = pendingIds(rules.flatMap((r) => r.excludeMacs));
-    files.push(file(PATHS.fwmarkNft, renderTemplate("fwmark.nft", { ...head(model, host.name), table: NAMES.nftTable, rules: view }), { pending }));
-    files.push(file(PATHS.fwmarkUnit, renderTemplate("fwmark.service", { ...head(model, host.name), table: NAMES.nftTable, path: PATHS.fwmarkNft })));
-    services.push({ name: NAMES.fwmarkUnit, enable: true, onChange: "restart", files: [PATHS.fwmarkNft, PATHS.fwmarkUnit] });
+    const fw = fwmarkFiles(model, host.name, firewall, rules);
+    packages.add(fw.package);
+    for (const f of fw.files) files.push(file(f.path, f.content, { pending: f.pending }));
+    services.push({ name: fw.unit.name, enable: true, onChange: "restart", files: fw.unit.files });
   }
 
   Object.assign(sysctls, host.sysctls);

@@ -7,6 +7,8 @@ export const PATHS = {
   sysctl: "/etc/sysctl.d/90-pulumi-lvs.conf",
   fwmarkNft: "/etc/pulumi-lvs/fwmark.nft",
   fwmarkUnit: "/etc/systemd/system/pulumi-lvs-fwmark.service",
+  fwmarkIptables: "/etc/pulumi-lvs/fwmark.rules",
+  fwmarkIptablesUnit: "/etc/systemd/system/pulumi-lvs-fwmark-iptables.service",
   vipUnit: "/etc/systemd/system/pulumi-lvs-vip.service",
 } as const;
 
@@ -14,6 +16,9 @@ export const NAMES = {
   vipDevice: "lvs0",
   nftTable: "pulumi_lvs",
   fwmarkUnit: "pulumi-lvs-fwmark.service",
+  /** The chain of ours in iptables' mangle table (PREROUTING jumps to it) and the unit that loads it. */
+  iptablesChain: "PULUMI-LVS",
+  fwmarkIptablesUnit: "pulumi-lvs-fwmark-iptables.service",
   vipUnit: "pulumi-lvs-vip.service",
   scriptUser: "keepalived_script",
 } as const;

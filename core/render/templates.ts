@@ -13,6 +13,8 @@ export type TemplateName =
   | "vip.service"
   | "fwmark.nft"
   | "fwmark.service"
+  | "fwmark.iptables"
+  | "fwmark-iptables.service"
   | "vrrp-auth.conf";
 
 function templatesDir(): string {

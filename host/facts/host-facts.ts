@@ -11,6 +11,7 @@ import { interfaceAddresses } from "./addresses";
 import { fileStates, FileFact } from "./files";
 import { unitStates, UnitState } from "./units";
 import { nftTable, NftTable } from "./nft";
+import { iptablesChains, IptablesFacts } from "./iptables";
 import { userExists } from "./network";
 import { ipvsSyncDaemons, SyncMode } from "./ipvs-sync";
 
@@ -24,12 +25,13 @@ export interface HostFacts {
   files: Record<string, FileFact>;
   units: Record<string, UnitState>;
   nft: NftTable;
+  iptables: IptablesFacts;
   scriptUser: boolean;
   syncDaemons: SyncMode[];
 }
 
-export const MANAGED_PACKAGES = ["keepalived", "ipvsadm", "nftables"];
-export const MANAGED_UNITS = ["keepalived.service", NAMES.vipUnit, NAMES.fwmarkUnit];
+export const MANAGED_PACKAGES = ["keepalived", "ipvsadm", "nftables", "iptables"];
+export const MANAGED_UNITS = ["keepalived.service", NAMES.vipUnit, NAMES.fwmarkUnit, NAMES.fwmarkIptablesUnit];
 
 export function factsFor(state: HostState, extraFiles: string[] = []): Record<keyof HostFacts, Fact<unknown>> {
   return {
@@ -42,6 +44,7 @@ export function factsFor(state: HostState, extraFiles: string[] = []): Record<ke
     files: fileStates([...new Set([...state.files.map((f) => f.path), ...extraFiles])]),
     units: unitStates(MANAGED_UNITS),
     nft: nftTable(NAMES.nftTable),
+    iptables: iptablesChains,
     scriptUser: userExists(NAMES.scriptUser),
     syncDaemons: ipvsSyncDaemons,
   };

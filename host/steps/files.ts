@@ -1,4 +1,5 @@
-// Writes changed managed files atomically; keepalived.conf is validated by the host's own keepalived first.
+// Writes changed managed files atomically; keepalived.conf is validated by the host's own keepalived first, and the
+// iptables rules file by the host's own iptables-restore.
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { HostState, ManagedFile } from "../../core/render/host-state";
@@ -68,6 +69,15 @@ export function ensureFiles(state: HostState, facts: HostFacts): StepResult {
       );
     }
     commands.push(sh("rm", "-f", checkPath));
+  }
+  const rules = changed.find((f) => f.path === PATHS.fwmarkIptables);
+  if (rules) {
+    // --test parses and builds the whole transaction without committing it: a rule the host's iptables cannot load
+    // (a missing match module) stops the apply here, before any file moves.
+    const staged = changed.map((f) => sh(f.path + TMP_SUFFIX)).join(" ");
+    commands.push(
+      `${sh("iptables-restore", "-w", "5", "--test", "--noflush", rules.path + TMP_SUFFIX)} || { rc=$?; rm -f ${staged}; echo "iptables-restore rejected the new fwmark rules (exit $rc); the previous rules stay in place" >&2; exit 65; }`,
+    );
   }
   for (const f of changed) commands.push(sh("mv", "-f", f.path + TMP_SUFFIX, f.path));
   return { commands, changes: changed.map((f) => `write ${f.path}`) };

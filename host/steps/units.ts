@@ -4,6 +4,7 @@ import { NAMES } from "../../core/render/paths";
 import type { HostFacts } from "../facts/host-facts";
 import { sh } from "../quote";
 import { changedFiles } from "./files";
+import { iptablesChainDrifted } from "./iptables-chain";
 import { NOTHING, StepResult } from "./step";
 
 function wantedAddressesMissing(state: HostState, facts: HostFacts): boolean {
@@ -30,7 +31,9 @@ export function ensureUnits(state: HostState, facts: HostFacts): StepResult {
     const active = live?.active === "active";
     const filesChanged = unit.files.some((f) => changed.has(f));
     const drifted =
-      (unit.name === NAMES.vipUnit && wantedAddressesMissing(state, facts)) || (unit.name === NAMES.fwmarkUnit && fwmarkRulesDrifted(state, facts));
+      (unit.name === NAMES.vipUnit && wantedAddressesMissing(state, facts)) ||
+      (unit.name === NAMES.fwmarkUnit && fwmarkRulesDrifted(state, facts)) ||
+      (unit.name === NAMES.fwmarkIptablesUnit && iptablesChainDrifted(state, facts));
     if (!active) {
       commands.push(sh("systemctl", "start", unit.name));
       changes.push(`start ${unit.name}`);

@@ -6,12 +6,21 @@
 //
 // Crossings are counted by a test-owned nft table (`ip e2e_count`, prerouting priority raw) on each host: packets
 // to VIP:80 whose source MAC is the peer's.
+//
+// The same deployment then moves through the other fwmark backends by converging, each with its positive and
+// negative check on d2, the BACKUP, whose rules are the ones that stop the loop: (1) nftables, detected (the
+// lab's iptables is the nft-based one and there is no netfilter-persistent); (2) `firewall: iptables` on both, with
+// iptables-nft; (3) d2 switched to iptables-legacy with update-alternatives and its `firewall` left to detection:
+// a refresh reports the drift, the next apply loads the chain into legacy and takes it out of iptables-nft. One
+// reboot of both then checks the boot-time restore of each iptables variant (d1 iptables-nft, d2 iptables-legacy;
+// the nft table's is checked by scenario 8).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { applyCluster, DeploymentState } from "../../components/direct";
+import { applyCluster, DeploymentState, refreshCluster } from "../../components/direct";
+import { closePool } from "../../host/ssh";
 import type { LabState } from "../../lab/state";
 import { startWeb } from "../../lab/web";
-import { ensureLab, must, onHost } from "../support/lab-session";
+import { ensureLab, must, onHost, rebootAndWait } from "../support/lab-session";
 import { endScenario } from "../support/scenario";
 import { CLIENT, formatCounts, ipvsStats, labCluster, requestsFromClient, RequestResult, snapshotAll, waitForDataPath } from "../support/data-path";
 
@@ -37,9 +46,10 @@ describe("e2e: co-located DR (director + real server on d1 and d2)", { timeout: 
   const log = (l: string) => console.log(`e2e: colocated: ${l}`);
   const mac = (h: string) => lab.hosts[h].mac.toLowerCase();
 
-  const cluster = () => {
+  /** `firewall` per director (omitted: detected on the host). */
+  const cluster = (firewall: Record<string, string> = {}) => {
     const c = labCluster(lab, { vip: VIP, scheduler: "rr", realServers: DUO.map((host) => ({ host })) });
-    c.directors = (c.directors as Record<string, unknown>[]).map((d) => ({ ...d, mac: mac(d.host as string) }));
+    c.directors = (c.directors as Record<string, unknown>[]).map((d) => ({ ...d, mac: mac(d.host as string), ...(firewall[d.host as string] ? { firewall: firewall[d.host as string] } : {}) }));
     c.realServers = DUO.map((host) => ({ host, interface: lab.hosts[host].interface }));
     return c;
   };
@@ -94,7 +104,9 @@ describe("e2e: co-located DR (director + real server on d1 and d2)", { timeout: 
       booted,
       log,
       cleanup: async () => {
-        for (const h of DUO) await onHost(lab, h, "nft delete table ip e2e_count 2>/dev/null; true");
+        // The alternative is the test's change, not pulumi-lvs's: back to Debian's default before destroy, which
+        // then finds d2's chain in iptables-legacy and removes it through iptables-legacy.
+        for (const h of DUO) await onHost(lab, h, "nft delete table ip e2e_count 2>/dev/null; update-alternatives --quiet --auto iptables; true");
       },
     }),
   );
@@ -141,5 +153,104 @@ describe("e2e: co-located DR (director + real server on d1 and d2)", { timeout: 
     const again = await requestsFromClient(lab, `http://${VIP}/`, 10);
     log(`rules restored: 10 requests from c1: ${formatCounts(again.counts)}, ${again.errors.length} errors`);
     assert.deepEqual(again.errors, []);
+  });
+
+  // The chain as iptables-save prints it on host h, through the variant's own binary.
+  const chainOn = async (h: string, variant: "nft" | "legacy") => {
+    const save = await must(lab, h, `iptables-${variant}-save -t mangle`);
+    return { jumps: save.split("\n").filter((l) => l === "-A PREROUTING -j PULUMI-LVS").length, rules: save.split("\n").filter((l) => l.startsWith("-A PULUMI-LVS ")) };
+  };
+  const wantedChain = (h: string) => [
+    `-A PULUMI-LVS -d ${VIP}/32 -p tcp -m multiport --dports 80 -m mac --mac-source ${mac(peer(h))} -j RETURN`,
+    `-A PULUMI-LVS -d ${VIP}/32 -p tcp -m multiport --dports 80 -j MARK --set-xmark 0x${fwmark.toString(16)}/0xffffffff`,
+  ];
+  const assertChain = async (h: string, variant: "nft" | "legacy") => {
+    const c = await chainOn(h, variant);
+    assert.deepEqual(c, { jumps: 1, rules: wantedChain(h) }, `${h}: the chain in iptables-${variant}`);
+  };
+
+  /** Positive: no errors, both serve, d2 never sends a VIP packet back and schedules nothing. */
+  const servesWithoutLoop = async (label: string, n: number) => {
+    await resetCounters();
+    const r = await requestsFromClient(lab, `http://${VIP}/`, n);
+    const c = await readCounters();
+    log(`${label}: ${n} requests in ${r.seconds.toFixed(1)} s: ${formatCounts(r.counts)}, ${r.errors.length} errors; crossings d1→d2 ${c.d1ToD2} d2→d1 ${c.d2ToD1}; FWM Conns d1 ${c.fwmConns.d1} d2 ${c.fwmConns.d2}`);
+    assert.deepEqual(r.errors, [], `${label}: no request fails`);
+    assert.deepEqual(Object.keys(r.counts).sort(), DUO, `${label}: both hosts serve`);
+    assert.equal(c.d2ToD1, 0, `${label}: d2 never sends a VIP packet back to d1`);
+    assert.equal(c.fwmConns.d2, 0, `${label}: d2 schedules nothing`);
+    assert.equal(c.fwmConns.d1, n, `${label}: d1 scheduled every request once`);
+    assert.ok(c.d1ToD2 > 0 && c.d1ToD2 / n <= 10, `${label}: d1 forwarded its share, bounded (${c.d1ToD2} packets)`);
+  };
+
+  /** Negative control: the chain emptied by hand and every VIP:80 packet marked on both hosts: the loop is back. */
+  const loopsWithoutExclusion = async (label: string) => {
+    for (const h of DUO)
+      await must(lab, h, `iptables -w 5 -t mangle -F PULUMI-LVS && iptables -w 5 -t mangle -A PULUMI-LVS -d ${VIP}/32 -p tcp --dport 80 -j MARK --set-mark ${fwmark}`);
+    await resetCounters();
+    const n = 12;
+    const r = await requestsFromClient(lab, `http://${VIP}/`, n);
+    const c = await readCounters();
+    const perRequest = (c.d1ToD2 + c.d2ToD1) / n;
+    const positivePer = positive ? (positive.c.d1ToD2 + positive.c.d2ToD1) / N : 0;
+    log(`${label}, without the exclusion: ${n} requests in ${r.seconds.toFixed(1)} s: ${r.errors.length} failed; crossings d1→d2 ${c.d1ToD2} d2→d1 ${c.d2ToD1} (${perRequest.toFixed(1)} per request vs ${positivePer.toFixed(1)} with the rules); FWM Conns d2 ${c.fwmConns.d2}`);
+    assert.ok(c.d2ToD1 > 0, `${label}: d2 sends VIP packets back to d1: the loop`);
+    assert.ok(c.fwmConns.d2 > 0, `${label}: d2 schedules packets d1 already forwarded`);
+    assert.ok(r.errors.length > 0, `${label}: looping requests time out`);
+    assert.ok(positive && perRequest > 5 * positivePer, `${label}: crossings per request explode (${perRequest.toFixed(1)} vs ${positivePer.toFixed(1)})`);
+  };
+
+  it("iptables (iptables-nft): converging moves the rules into a chain of ours; re-reading finds no drift; the negative control loops; a refresh reports the emptied chain", async () => {
+    const t0 = Date.now();
+    deployed = await applyCluster(cluster({ d1: "iptables", d2: "iptables" }), deployed, { log });
+    log(`converged to firewall: iptables in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    for (const h of DUO) {
+      assert.equal((await onHost(lab, h, "nft list table ip pulumi_lvs")).code !== 0, true, `${h}: the nft table is gone`);
+      assert.match(await must(lab, h, "readlink -f /usr/sbin/iptables"), /xtables-nft-multi/);
+      await assertChain(h, "nft");
+      assert.equal((await must(lab, h, "systemctl is-active pulumi-lvs-fwmark-iptables.service; systemctl is-enabled pulumi-lvs-fwmark-iptables.service")).trim(), "active\nenabled");
+    }
+    const quiet = await refreshCluster(deployed);
+    assert.deepEqual(quiet.drift, Object.fromEntries(Object.keys(deployed).map((h) => [h, []])), "a converged host shows no drift");
+    await servesWithoutLoop("iptables-nft", 16);
+
+    await loopsWithoutExclusion("iptables-nft");
+    const drifted = await refreshCluster(deployed);
+    for (const h of DUO) assert.ok(drifted.drift[h].includes("restart pulumi-lvs-fwmark-iptables.service (live state drifted)"), `${h}: drift ${JSON.stringify(drifted.drift[h])}`);
+    // Repaired by the unit itself (the next test repairs drift by converging).
+    for (const h of DUO) await must(lab, h, "systemctl restart pulumi-lvs-fwmark-iptables.service");
+    for (const h of DUO) await assertChain(h, "nft");
+  });
+
+  it("iptables-legacy on d2 (update-alternatives, backend detected): a refresh reports the drift, the apply loads the chain into legacy and removes it from iptables-nft; the negative control loops", async () => {
+    await must(lab, "d2", "update-alternatives --quiet --set iptables /usr/sbin/iptables-legacy && readlink -f /usr/sbin/iptables-restore");
+    const drifted = await refreshCluster(deployed);
+    log(`d2 switched to iptables-legacy; drift: ${JSON.stringify(drifted.drift.d2)}`);
+    assert.ok(drifted.drift.d2.includes("restart pulumi-lvs-fwmark-iptables.service (live state drifted)"), `d2 drift ${JSON.stringify(drifted.drift.d2)}`);
+    assert.ok(drifted.drift.d2.some((d) => /stale iptables chain PULUMI-LVS from iptables-nft/.test(d)), `d2 drift ${JSON.stringify(drifted.drift.d2)}`);
+    assert.deepEqual(drifted.drift.d1, []);
+    const lines: string[] = [];
+    deployed = await applyCluster(cluster({ d1: "iptables" }), drifted.state, { log: (l) => (lines.push(l), log(l)) });
+    assert.ok(lines.some((l) => /firewall of d2: iptables/.test(l)), `the backend of d2 is detected: ${lines.join(" | ")}`);
+    await assertChain("d2", "legacy");
+    assert.deepEqual(await chainOn("d2", "nft"), { jumps: 0, rules: [] }, "d2: nothing of ours left in iptables-nft");
+    await assertChain("d1", "nft");
+    await servesWithoutLoop("d2 on iptables-legacy", 16);
+    await loopsWithoutExclusion("d2 on iptables-legacy");
+    for (const h of DUO) await must(lab, h, "systemctl restart pulumi-lvs-fwmark-iptables.service");
+    await assertChain("d2", "legacy");
+  });
+
+  it("reboot: d1 (iptables-nft) and d2 (iptables-legacy) load their chain at boot, once, and serve without the loop", async () => {
+    closePool();
+    const t0 = Date.now();
+    await rebootAndWait(lab, DUO);
+    log(`d1 and d2 rebooted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await assertChain("d1", "nft");
+    await assertChain("d2", "legacy");
+    for (const h of DUO) assert.equal((await must(lab, h, "systemctl is-active keepalived")).trim(), "active");
+    startWeb(lab, DUO); // the application is not pulumi-lvs's to restart
+    await waitForDataPath(lab, { vip: VIP, service: `-f ${fwmark}`, dests: DUO.map((h) => lab.hosts[h].address) });
+    await servesWithoutLoop("after the reboot", 10);
   });
 });

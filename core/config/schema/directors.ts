@@ -21,6 +21,12 @@ export const directors = {
         ...mac,
         description: "MAC this director transmits from on `interface`. Needed for co-located DR peer rules; discovered on the host when omitted.",
       },
+      firewall: {
+        type: "string",
+        enum: ["nftables", "iptables"],
+        description:
+          "How this director's fwmark rules are loaded: an nft table of ours (`nftables`), or a chain of ours in iptables' mangle table loaded with `iptables-restore --noflush` (`iptables`, whichever of iptables-nft or iptables-legacy the host's `iptables` alternative selects). Detected on the host when omitted: `iptables` when its `iptables` is iptables-legacy or netfilter-persistent is installed, else `nftables`.",
+      },
       unicastPeers: {
         type: "array",
         items: ipv4,

@@ -30,8 +30,8 @@ export function fuzzFixture(): Record<string, any> {
       { name: "fzrsb", address: "10.77.0.22" },
     ],
     directors: [
-      { host: "fzdira", interface: "ethfza", priority: 150, state: "BACKUP", mac: "52:54:00:fa:00:01", unicastPeers: ["10.77.0.19"] },
-      { host: "fzdirb", interface: "ethfzb", priority: 100, mac: "52:54:00:fa:00:02" },
+      { host: "fzdira", interface: "ethfza", priority: 150, state: "BACKUP", mac: "52:54:00:fa:00:01", unicastPeers: ["10.77.0.19"], firewall: "iptables" },
+      { host: "fzdirb", interface: "ethfzb", priority: 100, mac: "52:54:00:fa:00:02", firewall: "nftables" },
     ],
     realServers: [
       { host: "fzrsa", interface: "ethfzr" },

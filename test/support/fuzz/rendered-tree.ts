@@ -4,7 +4,7 @@
 // state applies live. Two renders compare as trees; `substitute` says where a changed value must land.
 import type { HostState } from "../../../core/render/host-state";
 import { readKeepalived, shapeOf } from "../readers/keepalived-lexer";
-import { readModprobeD, readModulesLoadD, readNft, readSysctlD, readUnit, sysctlPath } from "../readers/line-formats";
+import { readIptablesRestore, readModprobeD, readModulesLoadD, readNft, readSysctlD, readUnit, sysctlPath } from "../readers/line-formats";
 
 export interface RenderedTree {
   tree: unknown;
@@ -47,6 +47,11 @@ function readFile(host: HostState, path: string, content: string, problems: stri
   }
   if (path.endsWith(".nft")) {
     const reading = readNft(content);
+    note(reading.problems);
+    return reading.entries;
+  }
+  if (path.endsWith(".rules")) {
+    const reading = readIptablesRestore(content);
     note(reading.problems);
     return reading.entries;
   }

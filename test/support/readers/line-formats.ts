@@ -156,3 +156,46 @@ export function readNft(text: string): Reading<string[]> {
   end();
   return { entries, problems };
 }
+
+/**
+ * iptables-restore's reader, as far as the rules files here need it: `#` lines are comments, `*table` opens a table
+ * and `COMMIT` closes it, `:chain policy [counters]` declares a chain, every other line is one command split at
+ * whitespace with `"` grouping words. A command outside a table, an unterminated quote or a table left open is a
+ * problem, as iptables-restore rejects the file then.
+ */
+export function readIptablesRestore(text: string): Reading<string[]> {
+  const entries: string[][] = [];
+  const problems: string[] = [];
+  let table: string | undefined;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    if (line.startsWith("*")) {
+      if (table !== undefined) problems.push(`table ${line} opened inside ${table}`);
+      table = line.slice(1);
+      entries.push(["*", table]);
+      continue;
+    }
+    if (line === "COMMIT") {
+      if (table === undefined) problems.push("COMMIT outside a table");
+      table = undefined;
+      entries.push(["COMMIT"]);
+      continue;
+    }
+    if (table === undefined) problems.push(`command outside a table: ${line}`);
+    const words = [...line.matchAll(/"([^"]*)"|"[^"]*$|(\S+)/g)].map((m) => {
+      if (m[0].startsWith('"') && !m[0].endsWith('"')) problems.push(`unterminated quote in ${line}`);
+      return m[1] ?? m[2] ?? m[0];
+    });
+    // iptables reads a mark as a number, hex or decimal: `--set-xmark 0x1267/0xffffffff` is value 4711 under mask 2^32-1.
+    const i = words.indexOf("--set-xmark");
+    if (i >= 0 && i + 1 < words.length) {
+      const [value, mask] = words[i + 1].split("/");
+      const num = (v: string | undefined) => (v === undefined ? "" : /^0x[0-9a-f]+$/i.test(v) ? String(parseInt(v, 16)) : /^\d+$/.test(v) ? v : (problems.push(`${v} is not a number`), v));
+      words[i + 1] = mask === undefined ? num(value) : `${num(value)}/${num(mask)}`;
+    }
+    entries.push(words);
+  }
+  if (table !== undefined) problems.push(`table ${table} has no COMMIT`);
+  return { entries, problems };
+}

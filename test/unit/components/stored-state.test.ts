@@ -1,6 +1,8 @@
 // Deployments made by the previous release keep working: the engine hands today's providers the outputs that release
 // stored (test/fixtures/stored/, written by its own code). The same config means no change (no update, no replace);
-// real servers' inputs are even byte-identical; an update from a stored director still drains what it removes.
+// real servers' inputs are even byte-identical; an update from a stored director still drains what it removes. The
+// one change: a director with fwmark rules and no `firewall` now has its backend detected, so its HostDiscovery gains
+// that request (an update that only reads); detected as nftables, as on those hosts, its HostConfig is unchanged.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -33,7 +35,9 @@ async function likeTheEngine<T>(serialized: unknown): Promise<T> {
   return requireFromString(text, path.join(root, "__provider.js")).handler();
 }
 
-const planOf = (f: Fixture) => planCluster(requireValidCluster(f.config).config, { secrets: f.secrets, discovered: f.discovered });
+/** The backend the new firewall request detects on a host that ran the release's nft table: nftables. */
+const detected = (f: Fixture) => Object.fromEntries(planCluster(requireValidCluster(f.config).config).discovery.filter((r) => r.what === "firewall").map((r) => [r.host, "nftables"]));
+const planOf = (f: Fixture) => planCluster(requireValidCluster(f.config).config, { secrets: f.secrets, discovered: { ...f.discovered, firewalls: detected(f) } });
 const inputKeys = ({ baseline: _b, lastChanges: _l, drift: _d, ...inputs }: HostConfigOutputs) => inputs;
 
 test("the fixtures cover directors, real servers, co-location with discovered MACs, secrets and discovery", () => {
@@ -66,7 +70,10 @@ for (const f of fixtures) {
     const first = planCluster(requireValidCluster(f.config).config);
     for (const [host, stored] of Object.entries(f.discovery)) {
       const inputs = { host, target: hostPlan(first, host).target, requests: hostPlan(first, host).discovery, providerVersion: stored.providerVersion };
-      assert.deepEqual(await discovery.diff!(`${host}@x`, stored, inputs), { changes: false }, `${host} discovery`);
+      const older = inputs.requests.filter((r) => r.what !== "firewall");
+      assert.equal(JSON.stringify(older), JSON.stringify(stored.requests), `${host}: the release's requests are unchanged`);
+      const gained = older.length < inputs.requests.length;
+      assert.deepEqual(await discovery.diff!(`${host}@x`, stored, inputs), gained ? { changes: true } : { changes: false }, `${host} discovery`);
     }
   });
 }

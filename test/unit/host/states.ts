@@ -9,6 +9,8 @@ import type { HostFacts } from "../../../host/facts/host-facts";
 import type { FileFact } from "../../../host/facts/files";
 import type { UnitState } from "../../../host/facts/units";
 import { root } from "./fixtures";
+import { usesIptables, wantedChainRules } from "../../../host/steps/iptables-chain";
+import type { IptablesChain, IptablesFacts } from "../../../host/facts/iptables";
 
 export type StateSpec =
   | HostState
@@ -32,6 +34,14 @@ export interface FactsSpec extends Partial<Omit<HostFacts, "files" | "units">> {
   units?: Record<string, UnitState | null>;
 }
 
+const NO_CHAIN: IptablesChain = { mangle: false, foreignRules: 0, exists: false, jumps: 0, rules: [] };
+
+/** Debian's default iptables (the nft variant), holding the chain exactly as loaded when the state uses iptables. */
+function convergedIptables(state: HostState): IptablesFacts {
+  const loaded = usesIptables(state) ? { mangle: true, foreignRules: 0, exists: true, jumps: 1, rules: wantedChainRules(state) } : NO_CHAIN;
+  return { selected: "nft", nft: loaded, legacy: { ...NO_CHAIN } };
+}
+
 const DEBIAN = { id: "debian", versionId: "12", family: "debian", packageManager: "apt" } as const;
 
 function desiredFile(state: HostState, p: string): FileFact {
@@ -52,10 +62,11 @@ function baseFacts(state: HostState, base: "converged" | "fresh" | undefined): H
       files: Object.fromEntries(state.files.map((f) => [f.path, desiredFile(state, f.path)])),
       units: Object.fromEntries(state.services.map((s) => [s.name, { active: "active", enabled: "enabled", mainPid: 0, loaded: true }])),
       nft: { exists: state.fwmarkRules.length > 0, rules: state.fwmarkRules.map((r) => `meta mark set ${r.fwmark}`) },
+      iptables: convergedIptables(state),
       scriptUser: state.users.length > 0,
       syncDaemons: [],
     };
-  return { os: { ...DEBIAN }, packages: [], keepalivedVersion: null, modules: [], sysctls: {}, vipAddresses: [], files: {}, units: {}, nft: { exists: false, rules: [] }, scriptUser: false, syncDaemons: [] };
+  return { os: { ...DEBIAN }, packages: [], keepalivedVersion: null, modules: [], sysctls: {}, vipAddresses: [], files: {}, units: {}, nft: { exists: false, rules: [] }, iptables: { selected: "nft", nft: { ...NO_CHAIN }, legacy: { ...NO_CHAIN } }, scriptUser: false, syncDaemons: [] };
 }
 
 export function factsOf(state: HostState, spec: FactsSpec): HostFacts {

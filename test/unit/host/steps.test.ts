@@ -13,6 +13,7 @@ import { ensureModules } from "../../../host/steps/modules";
 import { ensureSysctls } from "../../../host/steps/sysctls";
 import { ensureUnits } from "../../../host/steps/units";
 import { ensureSyncDaemons } from "../../../host/steps/sync-daemons";
+import { ensureNoStaleChains } from "../../../host/steps/iptables-chain";
 import type { StepResult } from "../../../host/steps/step";
 import { planHost, Plan } from "../../../host/plan";
 import { applyScript, failedStep } from "../../../host/converge";
@@ -27,6 +28,7 @@ const STEPS: Record<string, (s: HostState, f: HostFacts) => StepResult> = {
   sysctls: ensureSysctls,
   units: ensureUnits,
   "sync-daemons": ensureSyncDaemons,
+  "iptables-chains": ensureNoStaleChains,
 };
 
 interface StepCase {
