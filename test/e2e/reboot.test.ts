@@ -42,6 +42,9 @@ describe("scenario 8: reboot", { timeout: 30 * 60_000 }, () => {
   it("after rebooting r1 and d1, with no provisioning run, every setting is back and traffic flows", async () => {
     const before = await answers(lab, 9);
     assert.deepEqual(before, { r1: 3, r2: 3, r3: 3 }, "rr over three servers before the reboot");
+    // Debian's nftables.service loads /etc/nftables.conf, which begins with "flush ruleset", at boot: enabled on d1,
+    // it must run before the mark rules are loaded, not after.
+    await must(lab, "d1", "systemctl enable nftables.service 2>&1");
     closePool(); // the pooled connections die with the hosts
     const t0 = Date.now();
     await rebootAndWait(lab, ["r1", "d1"]);
@@ -52,7 +55,10 @@ describe("scenario 8: reboot", { timeout: 30 * 60_000 }, () => {
     assert.equal((await must(lab, "r1", "sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce")).trim().split("\n").join(","), "1,2");
     // Director: ip_vs (modules-load.d), the mark rules (pulumi-lvs-fwmark.service), keepalived with the FWM service.
     assert.match(await must(lab, "d1", "cut -d' ' -f1 /proc/modules"), /^ip_vs$/m);
+    assert.equal((await must(lab, "d1", "systemctl is-active nftables.service")).trim(), "active", "nftables.service ran at boot");
     assert.match(await must(lab, "d1", "nft list table ip pulumi_lvs"), /ip daddr 10\.77\.0\.100 tcp dport 80 meta mark set 0x0000000a/);
+    // Its own table is not ours to keep: back to the baseline (stopping the unit would flush everything).
+    await must(lab, "d1", "systemctl disable nftables.service 2>&1; nft delete table inet filter 2>/dev/null; true");
     assert.equal((await must(lab, "d1", "systemctl is-active keepalived")).trim(), "active");
     assert.match(await must(lab, "d1", "ipvsadm -Ln"), /FWM\s+10 rr/);
     assert.equal((await must(lab, "d1", "sysctl -n net.ipv4.vs.expire_nodest_conn")).trim(), "1");
