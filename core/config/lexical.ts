@@ -9,6 +9,7 @@ import { refuseNetdevName } from "../formats/netdev";
 import { refuseSysctlKey, refuseSysctlSegment, refuseSysctlValue } from "../formats/sysctl";
 import { refuseExecArgument, refuseUnitText } from "../formats/systemd";
 import { refuseNftAddress, refuseNftComment, refuseNftMac } from "../formats/nft";
+import { refuseScriptContent, refuseScriptFileName } from "../formats/script-file";
 
 type Check = (value: string) => Refusal | undefined;
 
@@ -23,6 +24,12 @@ const sysctlEntries = (at: Pattern): [Pattern, Check[]][] => [
   [[...at, "{value}"], [refuseSysctlValue]],
 ];
 
+/** A hook's command line goes into keepalived.conf; its content becomes a script file. */
+const hookAt = (at: Pattern): [Pattern, Check[]][] => [
+  [[...at, "script"], [ka.refuseScript]],
+  [[...at, "content"], [refuseScriptContent]],
+];
+
 /** Where each string goes; the checks are those of every file it enters. */
 export const FIELD_FORMATS: readonly [Pattern, Check[]][] = [
   [["name"], headerComment],
@@ -34,11 +41,19 @@ export const FIELD_FORMATS: readonly [Pattern, Check[]][] = [
   [["directors", "[]", "unicastPeers", "[]"], [ka.refuseAddress]],
   [["directors", "[]", "mac"], [(v) => refuseNftMac(v.toLowerCase())]],
   [["realServers", "[]", "interface"], interfaceIn(refuseSysctlSegment)],
-  [["vrrp", "[]", "name"], [ka.refuseName, ka.refuseComment]],
+  [["vrrp", "[]", "name"], [ka.refuseName, ka.refuseComment, refuseScriptFileName]],
   [["vrrp", "[]", "interface"], interfaceIn(ka.refuseInterface, refuseSysctlSegment)],
   [["vrrp", "[]", "trackScripts", "[]", "name"], [ka.refuseName]],
   [["vrrp", "[]", "trackScripts", "[]", "script"], [ka.refuseScript]],
-  [["services", "[]", "name"], [ka.refuseComment, refuseNftComment]],
+  [["vrrp", "[]", "trackInterfaces", "[]", "interface"], interfaceIn(ka.refuseInterface)],
+  ...(["master", "backup", "fault", "stop"] as const).flatMap((state) => hookAt(["vrrp", "[]", "notify", state])),
+  // A service's name also names its virtual_server_group and its installed quorum scripts.
+  [["services", "[]", "name"], [ka.refuseComment, refuseNftComment, ka.refuseName, refuseScriptFileName]],
+  [["services", "[]", "groupVips", "[]"], [ka.refuseAddress, refuseExecArgument, refuseUnitText]],
+  ...hookAt(["services", "[]", "quorumUp"]),
+  ...hookAt(["services", "[]", "quorumDown"]),
+  [["services", "[]", "healthCheck", "queryName"], [ka.refuseDnsName]],
+  [["services", "[]", "healthCheck", "heloName"], [ka.refuseHeloName]],
   [["services", "[]", "vip"], [ka.refuseAddress, refuseNftAddress, refuseExecArgument, refuseUnitText]],
   [["services", "[]", "persistence", "granularity"], [ka.refuseAddress]],
   [["services", "[]", "healthCheck", "path"], [ka.refuseHttpPath]],

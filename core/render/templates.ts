@@ -13,7 +13,8 @@ export type TemplateName =
   | "vip.service"
   | "fwmark.nft"
   | "fwmark.service"
-  | "vrrp-auth.conf";
+  | "vrrp-auth.conf"
+  | "hook-script";
 
 function templatesDir(): string {
   let dir = __dirname;
