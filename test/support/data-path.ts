@@ -179,6 +179,8 @@ const MANAGED = [
   "/etc/systemd/system/pulumi-lvs-vip.service",
   "/etc/systemd/system/pulumi-lvs-fwmark.service",
   "/etc/pulumi-lvs/fwmark.nft",
+  // Hook scripts pulumi-lvs installs (a glob: the loop below skips it when nothing matches).
+  "/etc/keepalived/pulumi-lvs-*.sh",
 ];
 
 /** What a scenario must leave as it found: managed files, addresses, links, nft table, IPVS table and modules, sync daemons, web app, routes. */
