@@ -11,8 +11,10 @@ export type Rule = (config: ClusterConfig, report: Report) => void;
 
 function checkHook(hook: HookConfig | undefined, path: PathPart[], report: Report): void {
   if (hook === undefined) return;
+  // Both: each of the two keys is named, as either is the one to remove.
   if (hook.script !== undefined && hook.content !== undefined)
-    report(path, "sets both `script` and `content`: give a command line already on the host (script) or a script to install (content), not both");
+    for (const key of ["script", "content"])
+      report([...path, key], "is set together with the other of `script` and `content`: give a command line already on the host (script) or a script to install (content), not both");
   else if (hook.script === undefined && hook.content === undefined) report(path, "needs `script` (a command line on the host) or `content` (a script pulumi-lvs installs)");
 }
 

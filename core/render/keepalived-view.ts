@@ -129,7 +129,7 @@ function instanceView(group: VrrpGroupModel, director: DirectorModel): VrrpInsta
     authInclude: group.auth ? PATHS.vrrpAuth(group.name) : null,
     vips: group.vips.map((vip) => `${vip}/32 dev ${member.interface}`),
     trackScripts: group.trackScripts.map((t) => t.name),
-    trackInterfaces: group.trackInterfaces.map((t) => ({ interface: t.interface, weight: t.weight === 0 ? null : t.weight })),
+    trackInterfaces: group.trackInterfaces.map((t) => ({ interface: t.interface, weight: t.weight })),
     notify: group.notify.map((n) => ({ state: n.state, command: hookCommand(n.hook) })),
   };
 }

@@ -21,7 +21,8 @@ const instance = (v: VrrpInstanceView) => ({
   unicastPeers: v.unicastPeers.map(ka.address),
   vips: v.vips.map(vipEntry),
   trackScripts: v.trackScripts.map(ka.name),
-  trackInterfaces: v.trackInterfaces.map((t) => ({ interface: ka.interface(t.interface), weight: t.weight === null ? null : String(t.weight) })),
+  // As text, so weight 0 is written too.
+  trackInterfaces: v.trackInterfaces.map((t) => ({ interface: ka.interface(t.interface), weight: String(t.weight) })),
   notify: v.notify.map((n) => ({ state: n.state, command: ka.script(n.command) })),
 });
 

@@ -70,8 +70,8 @@ export interface VrrpInstanceView {
   authInclude: string | null;
   vips: string[];
   trackScripts: string[];
-  /** track_interface entries; weight null = 0 (FAULT while down), keepalived's default. */
-  trackInterfaces: { interface: string; weight: number | null }[];
+  /** track_interface entries; weight 0 = FAULT while down (written too, so the file says it). */
+  trackInterfaces: { interface: string; weight: number }[];
   /** notify_<state> lines: the command line each runs. */
   notify: { state: "master" | "backup" | "fault" | "stop"; command: string }[];
 }

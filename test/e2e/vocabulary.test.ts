@@ -60,7 +60,7 @@ function cluster(lab: LabState): Record<string, unknown> {
       },
       { name: "ping", vip: VIP, port: 8080, healthCheck: { type: "PING", delayLoop: 2, retry: 1, delayBeforeRetry: 1, connectTimeout: 1 }, realServers: members },
       { name: "udp", vip: VIP, port: 5140, protocol: "UDP", healthCheck: { type: "UDP", ...CHECK }, realServers: members },
-      { name: "dns", vip: VIP, port: 53, protocol: "UDP", healthCheck: { type: "DNS", queryType: "A", queryName: "lab.example.", ...CHECK }, realServers: members },
+      { name: "dns", vip: VIP, port: 53, protocol: "UDP", healthCheck: { type: "DNS", queryType: "A", queryName: "lab.example", ...CHECK }, realServers: members },
       { name: "smtp", vip: VIP, port: 25, healthCheck: { type: "SMTP", heloName: "lb.lab.example", ...CHECK }, realServers: members },
     ],
   };

@@ -37,7 +37,7 @@ test("keepalived.conf: notify lines call installed scripts with their state, tra
     `    notify_master "${MASTER} MASTER VI_VOCAB"`,
     `    notify_backup "/usr/bin/logger -t pulumi-lvs-notify 'hook=backup group=VI_VOCAB'"`,
     `    notify_fault "${FAULT} FAULT VI_VOCAB"`,
-    "    track_interface {\n        eth1\n    }",
+    "    track_interface {\n        eth1 weight 0\n    }",
     "virtual_server_group web {\n    10.77.0.150 80\n    10.77.0.151 80\n}\nvirtual_server group web {",
     `    quorum_down "${QUORUM_DOWN} DOWN web"`,
     "    alpha\n    omega\n    inhibit_on_failure\n    sorry_server 10.77.0.23 80\n",

@@ -11,8 +11,8 @@ const cases: RuleCase[] = [
   {
     name: "a notify hook with both a script and content",
     bad: (c) => (c.vrrp[0].notify = { master: { script: "/bin/true", content: SH } }),
-    key: `${K}.vrrp[0].notify.master`,
-    message: /sets both `script` and `content`/,
+    key: `${K}.vrrp[0].notify.master.content`,
+    message: /is set together with the other of `script` and `content`/,
     good: (c) => (c.vrrp[0].notify = { master: { content: SH } }),
   },
   {
