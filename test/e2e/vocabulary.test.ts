@@ -264,4 +264,14 @@ describe("e2e: keepalived vocabulary (notify, track_interface, sorry server, quo
     log(`d1 ran: ${quorum.value.join(" | ")}`);
     startWeb(lab, ["r2"]);
   });
+
+  it("a second apply of the same config leaves every host unchanged (the render, discovered values included, is stable)", async () => {
+    const lines: string[] = [];
+    const previous = deployed;
+    deployed = await applyCluster(cluster(lab), deployed, { log: (l) => (lines.push(l), log(l)) });
+    for (const h of [...DIRECTORS, ...REAL, SORRY]) {
+      assert.ok(lines.includes(`${h}: unchanged`), `${h} must be reported unchanged: ${lines.join(" | ")}`);
+      assert.equal(deployed[h], previous[h], `${h}: the provider must not have touched it`);
+    }
+  });
 });
