@@ -55,10 +55,11 @@ const unit = (kind: LabProtocol) => `lab-proto-${kind}`;
 export async function startProtocol(lab: LabState, hosts: string[], kind: LabProtocol, port: number): Promise<void> {
   const b64 = Buffer.from(SERVER).toString("base64");
   const listening = kind === "smtp" ? `ss -Hltn 'sport = :${port}'` : `ss -Hlun 'sport = :${port}'`;
-  for (const host of hosts)
-    await must(
-      lab,
-      host,
+  await Promise.all(
+    hosts.map((host) =>
+      must(
+        lab,
+        host,
       [
         "mkdir -p /srv/lab-proto",
         `echo ${b64} | base64 -d > /srv/lab-proto/server.py`,
@@ -67,7 +68,9 @@ export async function startProtocol(lab: LabState, hosts: string[], kind: LabPro
         `systemd-run --quiet --unit=${unit(kind)} python3 /srv/lab-proto/server.py ${kind} ${port}`,
         `for i in $(seq 1 100); do [ -n "$(${listening})" ] && exit 0; sleep 0.1; done; echo "${kind} server not listening on ${port}" >&2; exit 1`,
       ].join("\n"),
-    );
+      ),
+    ),
+  );
 }
 
 export async function stopProtocol(lab: LabState, host: string, kind: LabProtocol): Promise<void> {
@@ -76,5 +79,5 @@ export async function stopProtocol(lab: LabState, host: string, kind: LabProtoco
 
 /** Stops every protocol server on the hosts and removes its file. */
 export async function removeProtocols(lab: LabState, hosts: string[]): Promise<void> {
-  for (const host of hosts) await must(lab, host, `systemctl stop ${(["udp", "dns", "smtp"] as const).map(unit).join(" ")} 2>/dev/null; rm -rf /srv/lab-proto; true`);
+  await Promise.all(hosts.map((host) => must(lab, host, `systemctl stop ${(["udp", "dns", "smtp"] as const).map(unit).join(" ")} 2>/dev/null; rm -rf /srv/lab-proto; true`)));
 }
