@@ -62,10 +62,11 @@ export async function startProtocol(lab: LabState, hosts: string[], kind: LabPro
         host,
       [
         "mkdir -p /srv/lab-proto",
-        `echo ${b64} | base64 -d > /srv/lab-proto/server.py`,
+        // One file per kind: servers of several kinds may be started at once.
+        `echo ${b64} | base64 -d > /srv/lab-proto/${kind}.py`,
         `systemctl stop ${unit(kind)} 2>/dev/null || true`,
         `systemctl reset-failed ${unit(kind)} 2>/dev/null || true`,
-        `systemd-run --quiet --unit=${unit(kind)} python3 /srv/lab-proto/server.py ${kind} ${port}`,
+        `systemd-run --quiet --unit=${unit(kind)} python3 /srv/lab-proto/${kind}.py ${kind} ${port}`,
         `for i in $(seq 1 100); do [ -n "$(${listening})" ] && exit 0; sleep 0.1; done; echo "${kind} server not listening on ${port}" >&2; exit 1`,
       ].join("\n"),
       ),
