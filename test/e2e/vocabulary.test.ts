@@ -165,33 +165,50 @@ describe("e2e: keepalived vocabulary (notify, track_interface, sorry server, quo
     log(`first election: d1 ran ${first.lines.d1.join(" | ")}; d2 ran ${first.lines.d2.join(" | ")}`);
   });
 
-  it("notify hooks fire on failover with the state they are for: stop/start keepalived on the MASTER, then its tracked link down/up (FAULT)", async () => {
-    let m = await marks();
+  // Each failover step restores the cluster in `finally` (keepalived started, the link up), so a failing step does not
+  // leave d1 without keepalived for the checks after it; the next step reads the hooks that restoration ran.
+  let restoreMarks: Record<string, string> = {};
+  const holderIs = (d: string) => waitFor(`${d} alone to hold the VIP`, 20, async () => ((await vipHolders(lab, VIP)).join() === d ? true : undefined));
+
+  it("keepalived stopped on the MASTER: d1 runs its stop hook (STOP), d2 its master hook (MASTER) and takes the VIP", async () => {
+    const m = await marks();
     await must(lab, "d1", "systemctl stop keepalived");
-    let r = await hooksFired(m, { d1: ["stop"], d2: ["master"] }, "stop on d1, master on d2");
-    assertStatesMatch(r.lines);
-    await waitFor("d2 alone to hold the VIP", 20, async () => ((await vipHolders(lab, VIP)).join() === "d2" ? true : undefined));
-    log(`keepalived stopped on d1: d1 ran ${hooksIn(r.lines.d1).join(", ")}, d2 ran ${hooksIn(r.lines.d2).join(", ")} within ${r.seconds.toFixed(1)} s`);
+    try {
+      const r = await hooksFired(m, { d1: ["stop"], d2: ["master"] }, "stop on d1, master on d2");
+      assertStatesMatch(r.lines);
+      await holderIs("d2");
+      log(`keepalived stopped on d1: d1 ran ${hooksIn(r.lines.d1).join(", ")}, d2 ran ${hooksIn(r.lines.d2).join(", ")} within ${r.seconds.toFixed(1)} s`);
+    } finally {
+      restoreMarks = await marks();
+      await must(lab, "d1", "systemctl start keepalived");
+    }
+  });
 
-    m = await marks();
-    await must(lab, "d1", "systemctl start keepalived");
-    r = await hooksFired(m, { d1: ["master"], d2: ["backup"] }, "d1 back as master, d2 backup");
+  it("keepalived started again on d1: d1 runs its master hook (preempt), d2 its backup hook", async () => {
+    const r = await hooksFired(restoreMarks, { d1: ["master"], d2: ["backup"] }, "d1 back as master, d2 backup");
     assertStatesMatch(r.lines);
+    await holderIs("d1");
     log(`keepalived started on d1: d1 ran ${hooksIn(r.lines.d1).join(", ")}, d2 ran ${hooksIn(r.lines.d2).join(", ")} within ${r.seconds.toFixed(1)} s`);
-    await waitFor("d1 to hold the VIP again", 20, async () => ((await vipHolders(lab, VIP)).join() === "d1" ? true : undefined));
+  });
 
-    m = await marks();
+  it(`the MASTER's tracked link ${TRACKED} down: d1 runs its fault hook (FAULT), d2 its master hook and takes the VIP`, async () => {
+    const m = await marks();
     await must(lab, "d1", `ip link set ${TRACKED} down`);
-    r = await hooksFired(m, { d1: ["fault"], d2: ["master"] }, "fault on d1 (tracked link down), master on d2");
-    assertStatesMatch(r.lines);
-    await waitFor("d2 to hold the VIP while d1's tracked link is down", 20, async () => ((await vipHolders(lab, VIP)).join() === "d2" ? true : undefined));
-    log(`${TRACKED} down on d1: d1 ran ${hooksIn(r.lines.d1).join(", ")}, d2 ran ${hooksIn(r.lines.d2).join(", ")} within ${r.seconds.toFixed(1)} s; the VIP moved to d2`);
+    try {
+      const r = await hooksFired(m, { d1: ["fault"], d2: ["master"] }, "fault on d1 (tracked link down), master on d2");
+      assertStatesMatch(r.lines);
+      await holderIs("d2");
+      log(`${TRACKED} down on d1: d1 ran ${hooksIn(r.lines.d1).join(", ")}, d2 ran ${hooksIn(r.lines.d2).join(", ")} within ${r.seconds.toFixed(1)} s; the VIP moved to d2`);
+    } finally {
+      restoreMarks = await marks();
+      await must(lab, "d1", `ip link set ${TRACKED} up`);
+    }
+  });
 
-    m = await marks();
-    await must(lab, "d1", `ip link set ${TRACKED} up`);
-    r = await hooksFired(m, { d1: ["master"], d2: ["backup"] }, "d1 recovers from FAULT and preempts");
+  it(`${TRACKED} up again: d1 leaves FAULT and runs its master hook, d2 its backup hook`, async () => {
+    const r = await hooksFired(restoreMarks, { d1: ["master"], d2: ["backup"] }, "d1 recovers from FAULT and preempts");
     assertStatesMatch(r.lines);
-    await waitFor("d1 to hold the VIP again", 20, async () => ((await vipHolders(lab, VIP)).join() === "d1" ? true : undefined));
+    await holderIs("d1");
     log(`${TRACKED} up on d1: d1 ran ${hooksIn(r.lines.d1).join(", ")}, d2 ran ${hooksIn(r.lines.d2).join(", ")} within ${r.seconds.toFixed(1)} s`);
   });
 
