@@ -13,6 +13,7 @@
 // still holding one, is a problem. A director counts as master of a group when its state is MASTER or it holds
 // any of the group's VIPs; more than one is "two masters", none is "no master".
 import type { ClusterModel, Forwarding, ServiceModel } from "../core/model/cluster";
+import { serviceVips } from "../core/model/cluster";
 import type { HostState } from "../core/render/host-state";
 import { NAMES } from "../core/render/paths";
 import type { HostStatusFacts, StatusFactsPlan } from "../host/facts/status-facts";
@@ -147,8 +148,9 @@ const RUNNING = new Set(["active", "reloading"]);
 /** How ipvsadm names each forwarding method: a method without an entry does not compile. */
 const METHOD: Record<Forwarding, string> = { DR: "Route", NAT: "Masq", TUN: "Tunnel" };
 
-function expectedKey(s: ServiceModel): string {
-  return s.fwmark !== undefined ? `FWM ${s.fwmark}` : `${s.protocol} ${s.vip}:${s.port}`;
+/** The IPVS services a service is: one, or one per VIP of a virtual_server_group. */
+function expectedKeys(s: ServiceModel): string[] {
+  return s.fwmark !== undefined ? [`FWM ${s.fwmark}`] : serviceVips(s).map((vip) => `${s.protocol} ${vip}:${s.port}`);
 }
 
 function isError(r: HostResult | undefined): r is { error: string } {
@@ -264,7 +266,7 @@ export function statusReport(model: ClusterModel, hosts: HostState[], facts: Rec
 function ipvsStatus(model: ClusterModel, table: IpvsService[], hostByAddress: Map<string, string>): IpvsServiceStatus[] {
   return table.map((s) => {
     const key = ipvsKey(s);
-    const service = model.services.find((m) => expectedKey(m) === key);
+    const service = model.services.find((m) => expectedKeys(m).includes(key));
     return {
       key,
       service: service?.name ?? null,
@@ -289,8 +291,7 @@ function ipvsProblems(model: ClusterModel, director: string, loaded: boolean, ta
   if (!loaded) return [{ code: "ipvs-not-loaded", host: director, message: `${director}: the ip_vs module is not loaded (no IPVS table)` }];
   const byKey = new Map(table.map((s) => [ipvsKey(s), s]));
   const expected = new Set<string>();
-  for (const s of model.services) {
-    const key = expectedKey(s);
+  for (const s of model.services) for (const key of expectedKeys(s)) {
     expected.add(key);
     const actual = byKey.get(key);
     const where = `${director}: service ${s.name} (${key})`;
@@ -313,6 +314,8 @@ function ipvsProblems(model: ClusterModel, director: string, loaded: boolean, ta
     }
     for (const r of actual.realServers) {
       const port = s.fwmark !== undefined ? 0 : undefined;
+      // The sorry server is in the table while every member is down: it is in the config.
+      if (s.sorryServer?.address === r.address) continue;
       if (!s.members.some((m) => m.address === r.address && (port === undefined || r.port === port)))
         out.push({ code: "ipvs-realserver-unexpected", host: director, service: s.name, message: `${where}: real server ${r.address}:${r.port} is not in the config` });
     }

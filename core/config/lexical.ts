@@ -10,6 +10,7 @@ import { refuseSysctlKey, refuseSysctlSegment, refuseSysctlValue } from "../form
 import { refuseExecArgument, refuseUnitText } from "../formats/systemd";
 import { refuseNftAddress, refuseNftComment, refuseNftMac } from "../formats/nft";
 import { refuseIptablesAddress, refuseIptablesComment, refuseIptablesMac } from "../formats/iptables";
+import { refuseScriptContent, refuseScriptFileName } from "../formats/script-file";
 
 type Check = (value: string) => Refusal | undefined;
 
@@ -24,6 +25,12 @@ const sysctlEntries = (at: Pattern): [Pattern, Check[]][] => [
   [[...at, "{value}"], [refuseSysctlValue]],
 ];
 
+/** A hook's command line goes into keepalived.conf; its content becomes a script file. */
+const hookAt = (at: Pattern): [Pattern, Check[]][] => [
+  [[...at, "script"], [ka.refuseScript]],
+  [[...at, "content"], [refuseScriptContent]],
+];
+
 /** Where each string goes; the checks are those of every file it enters. */
 export const FIELD_FORMATS: readonly [Pattern, Check[]][] = [
   [["name"], headerComment],
@@ -35,11 +42,19 @@ export const FIELD_FORMATS: readonly [Pattern, Check[]][] = [
   [["directors", "[]", "unicastPeers", "[]"], [ka.refuseAddress]],
   [["directors", "[]", "mac"], [(v) => refuseNftMac(v.toLowerCase()), (v) => refuseIptablesMac(v.toLowerCase())]],
   [["realServers", "[]", "interface"], interfaceIn(refuseSysctlSegment)],
-  [["vrrp", "[]", "name"], [ka.refuseName, ka.refuseComment]],
+  [["vrrp", "[]", "name"], [ka.refuseName, ka.refuseComment, refuseScriptFileName]],
   [["vrrp", "[]", "interface"], interfaceIn(ka.refuseInterface, refuseSysctlSegment)],
   [["vrrp", "[]", "trackScripts", "[]", "name"], [ka.refuseName]],
   [["vrrp", "[]", "trackScripts", "[]", "script"], [ka.refuseScript]],
-  [["services", "[]", "name"], [ka.refuseComment, refuseNftComment, refuseIptablesComment]],
+  [["vrrp", "[]", "trackInterfaces", "[]", "interface"], interfaceIn(ka.refuseInterface)],
+  ...(["master", "backup", "fault", "stop"] as const).flatMap((state) => hookAt(["vrrp", "[]", "notify", state])),
+  // A service's name also names its virtual_server_group and its installed quorum scripts.
+  [["services", "[]", "name"], [ka.refuseComment, refuseNftComment, refuseIptablesComment, ka.refuseName, refuseScriptFileName]],
+  [["services", "[]", "groupVips", "[]"], [ka.refuseAddress, refuseExecArgument, refuseUnitText]],
+  ...hookAt(["services", "[]", "quorumUp"]),
+  ...hookAt(["services", "[]", "quorumDown"]),
+  [["services", "[]", "healthCheck", "queryName"], [ka.refuseDnsName]],
+  [["services", "[]", "healthCheck", "heloName"], [ka.refuseHeloName]],
   [["services", "[]", "vip"], [ka.refuseAddress, refuseNftAddress, refuseIptablesAddress, refuseExecArgument, refuseUnitText]],
   [["services", "[]", "persistence", "granularity"], [ka.refuseAddress]],
   [["services", "[]", "healthCheck", "path"], [ka.refuseHttpPath]],

@@ -6,6 +6,7 @@ import { assignFwmarks, directorHostNames, isColocated, serviceGroupName } from 
 import { own } from "../util/own";
 import { inCidr, sameNetwork } from "../model/cidr";
 import { isConnectionCheck } from "../model/health-check";
+import { vocabularyRules } from "./semantic-vocabulary";
 
 type Report = (path: PathPart[], message: string, severity?: Severity) => void;
 type Rule = (config: ClusterConfig, report: Report) => void;
@@ -234,10 +235,12 @@ const vipOneGroup: Rule = (c, report) => {
   c.services.forEach((s, i) => {
     const group = serviceGroupName(c, i);
     if (group === undefined) return;
-    const first = groupOf.get(s.vip);
-    if (first === undefined) groupOf.set(s.vip, { group, index: i });
-    else if (first.group !== group)
-      report(["services", i, "vrrp"], `puts VIP ${s.vip} in vrrp group "${group}", but services[${first.index}] carries it in "${first.group}"; every service of one VIP must use the same group`);
+    for (const vip of [s.vip, ...(s.groupVips ?? [])]) {
+      const first = groupOf.get(vip);
+      if (first === undefined) groupOf.set(vip, { group, index: i });
+      else if (first.group !== group)
+        report(["services", i, "vrrp"], `puts VIP ${vip} in vrrp group "${group}", but services[${first.index}] carries it in "${first.group}"; every service of one VIP must use the same group`);
+    }
   });
 };
 
@@ -301,6 +304,7 @@ const rules: Rule[] = [
   colocation,
   drSameSegment,
   advisories,
+  ...vocabularyRules,
 ];
 
 export function checkSemantics(config: ClusterConfig): ConfigIssue[] {

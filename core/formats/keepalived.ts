@@ -126,6 +126,19 @@ export function refuseDigest(value: string): Refusal | undefined {
   return /^[0-9a-fA-F]{32}$/.test(value) ? undefined : "must be 32 hexadecimal digits (an MD5 digest from genhash)";
 }
 
+/** DNS_CHECK `name`: "." (the root) or dot-separated labels of letters, digits, `_` and `-`. */
+export function refuseDnsName(value: string): Refusal | undefined {
+  if (value === ".") return undefined;
+  if (value.length === 0) return "is empty: keepalived would read the next word in its place";
+  const chars = firstRefused(value, (c, i) => unquoted(c, i, value) ?? (/[A-Za-z0-9_.-]/.test(c) ? undefined : "not allowed in a DNS name (letters, digits, _ - and dots between labels)"));
+  if (chars) return chars;
+  if (/^\.|\.\.|^-/.test(value)) return "has an empty label (a leading or doubled dot) or starts with \"-\"";
+  return value.replace(/\.$/, "").split(".").some((l) => l.length > 63) ? "has a label longer than 63 bytes (DNS allows 63)" : limit(value, 253);
+}
+
+/** SMTP_CHECK `helo_name`: a host name as one word. */
+export const refuseHeloName = word(/[A-Za-z0-9_.-]/, "a HELO host name (letters, digits, _ . -)", 253);
+
 /**
  * The words keepalived runs for a script value, the way this project means it: split at spaces, `'…'` grouping words
  * as in sh (quotes removed). Only values refuseScript accepts have this meaning.
@@ -187,6 +200,8 @@ export const keepalived = {
   httpPath: emit("url path", refuseHttpPath),
   statusCode: emit("status_code", refuseStatusCode),
   digest: emit("digest", refuseDigest),
+  dnsName: emit("DNS_CHECK name", refuseDnsName),
+  heloName: emit("helo_name", refuseHeloName),
   script: quoted("script", refuseScript),
   password: (value: string) => {
     const checked = accepted(FORMAT, "auth_pass", value, refusePassword, true);

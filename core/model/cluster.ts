@@ -3,6 +3,7 @@ import type { ClusterConfig, HealthCheckConfig, SecretRef, TrackScriptConfig, Vr
 import { assignVrids } from "./vrid";
 import { canonicalSysctlKey } from "../formats/sysctl";
 import { own } from "../util/own";
+import { HookModel, NOTIFY_STATES, NotifyState, notifyHook, quorumHook } from "./hooks";
 
 export type Forwarding = "DR" | "NAT" | "TUN";
 export type Role = "director" | "realServer";
@@ -52,6 +53,8 @@ export interface VrrpGroupModel {
   unicast: boolean;
   auth?: SecretRef;
   trackScripts: TrackScriptConfig[];
+  trackInterfaces: { interface: string; weight: number }[];
+  notify: { state: NotifyState; hook: HookModel }[];
   members: GroupMember[];
   vips: string[];
 }
@@ -79,9 +82,20 @@ export interface ServiceModel {
   persistence?: { timeout: number; granularity?: string };
   group: string;
   quorum?: number;
+  quorumUp?: HookModel;
+  quorumDown?: HookModel;
+  /** More VIPs on the same port (virtual_server_group); empty for a plain virtual_server. */
+  groupVips: string[];
+  sorryServer?: ServiceMember;
+  inhibitOnFailure: boolean;
+  alpha: boolean;
+  omega: boolean;
   healthCheck: HealthCheckConfig;
   members: ServiceMember[];
 }
+
+/** Every VIP a service answers on: its own, then its group's. */
+export const serviceVips = (s: Pick<ServiceModel, "vip" | "groupVips">): string[] => [s.vip, ...s.groupVips];
 
 export interface HostModel {
   name: string;
@@ -176,6 +190,13 @@ export function buildModel(config: ClusterConfig): ClusterModel {
       persistence: s.persistence,
       group: serviceGroupName(config, i)!,
       quorum: s.quorum,
+      quorumUp: s.quorumUp && quorumHook(s.name, "up", s.quorumUp),
+      quorumDown: s.quorumDown && quorumHook(s.name, "down", s.quorumDown),
+      groupVips: s.groupVips ?? [],
+      sorryServer: s.sorryServer && { host: s.sorryServer.host, address: addressOf(s.sorryServer.host), port: s.sorryServer.port, weight: 1 },
+      inhibitOnFailure: s.inhibitOnFailure,
+      alpha: s.alpha,
+      omega: s.omega,
       healthCheck: s.healthCheck,
       members,
     };
@@ -193,7 +214,7 @@ export function buildModel(config: ClusterConfig): ClusterModel {
         unicastPeers: g.unicast ? peers : [],
       };
     });
-    const vips = [...new Set(services.filter((s) => s.group === g.name).map((s) => s.vip))];
+    const vips = [...new Set(services.filter((s) => s.group === g.name).flatMap(serviceVips))];
     return {
       name: g.name,
       vrid: vrids[gi].vrid,
@@ -204,6 +225,11 @@ export function buildModel(config: ClusterConfig): ClusterModel {
       unicast: g.unicast,
       auth: g.auth?.password,
       trackScripts: g.trackScripts,
+      trackInterfaces: g.trackInterfaces.map((t) => ({ interface: t.interface, weight: t.weight })),
+      notify: NOTIFY_STATES.flatMap((state) => {
+        const hook = g.notify?.[state];
+        return hook ? [{ state, hook: notifyHook(g.name, state, hook) }] : [];
+      }),
       members,
       vips,
     };
@@ -212,7 +238,8 @@ export function buildModel(config: ClusterConfig): ClusterModel {
   const rsOptions = new Map(config.realServers.map((r) => [r.host, r]));
   const servicesOf = new Map<string, ServiceModel[]>();
   for (const s of services) {
-    for (const host of new Set(s.members.map((m) => m.host))) {
+    // A sorry server is set up as a real server of the service too (VIP bound, ARP settings): it serves with its method.
+    for (const host of new Set([...s.members.map((m) => m.host), ...(s.sorryServer ? [s.sorryServer.host] : [])])) {
       if (!servicesOf.has(host)) servicesOf.set(host, []);
       servicesOf.get(host)!.push(s);
     }
@@ -224,7 +251,7 @@ export function buildModel(config: ClusterConfig): ClusterModel {
       host: name,
       address: addressOf(name),
       interface: rsOptions.get(name)?.interface,
-      vips: [...new Set(local.map((s) => s.vip))],
+      vips: [...new Set(local.flatMap(serviceVips))],
       tunnel: local.some((s) => s.forwarding === "TUN"),
       colocated: directorNames.has(name),
     };

@@ -3,7 +3,7 @@
 export interface Structure {
   hosts: string[];
   directors: { host: string; priority: number }[];
-  /** Hosts that are a member of some service (real servers; a co-located director is one too). */
+  /** Hosts that are a member or the sorry server of some service (real servers; a co-located director is one too). */
   members: Set<string>;
   services: string[];
 }
@@ -20,7 +20,7 @@ export function structureOf(raw: unknown): Structure {
   const c = (raw ?? {}) as {
     hosts?: { name?: unknown }[];
     directors?: { host?: unknown; priority?: unknown }[];
-    services?: { name?: unknown; realServers?: { host?: unknown }[] }[];
+    services?: { name?: unknown; realServers?: { host?: unknown }[]; sorryServer?: { host?: unknown } }[];
   };
   const plain = (v: unknown, what: string): string => {
     if (typeof v !== "string") throw new StructureError(what);
@@ -29,7 +29,13 @@ export function structureOf(raw: unknown): Structure {
   return {
     hosts: (c.hosts ?? []).map((h) => plain(h.name, "hosts[].name")),
     directors: (c.directors ?? []).map((d) => ({ host: plain(d.host, "directors[].host"), priority: typeof d.priority === "number" ? d.priority : 0 })),
-    members: new Set((c.services ?? []).flatMap((s) => (s.realServers ?? []).map((m) => plain(m.host, "services[].realServers[].host")))),
+    members: new Set(
+      (c.services ?? []).flatMap((s) => [
+        ...(s.realServers ?? []).map((m) => plain(m.host, "services[].realServers[].host")),
+        // A sorry server is set up as a real server of its service: it is deployed with them.
+        ...(s.sorryServer ? [plain(s.sorryServer.host, "services[].sorryServer.host")] : []),
+      ]),
+    ),
     services: (c.services ?? []).map((s) => plain(s.name, "services[].name")),
   };
 }

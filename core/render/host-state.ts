@@ -13,6 +13,8 @@ import { modules as moduleFiles } from "../formats/modules";
 import { systemd } from "../formats/systemd";
 import { firewallOf, FwmarkRule, fwmarkFiles, PlannedRule, plannedRules, rulesPath } from "./fwmark";
 import { lineComment } from "../formats/lexicon";
+import { scriptFile } from "../formats/script-file";
+import type { HookModel } from "../model/hooks";
 import { ConfigError } from "../config/issues";
 import { NAMESPACE } from "../config/stack-file";
 import { own } from "../util/own";
@@ -104,6 +106,18 @@ function vrrpAuthFile(model: ClusterModel, host: string, group: string, key: str
   return file(PATHS.vrrpAuth(group), renderTemplate("vrrp-auth.conf", { ...head(model, host), password }), { mode: "0600", secretKeys: [key] });
 }
 
+/** The scripts a director installs for hooks given as `content`: root-owned, 0755 (keepalived's script security). */
+function hookScriptFiles(model: ClusterModel, host: string): ManagedFile[] {
+  const hooks: HookModel[] = [
+    ...model.groups.flatMap((g) => g.notify.map((n) => n.hook)),
+    ...model.services.flatMap((s) => [s.quorumUp, s.quorumDown].filter((h): h is HookModel => h !== undefined)),
+  ];
+  return hooks.flatMap((h) => {
+    if (h.kind !== "installed") return [];
+    return [file(h.path, renderTemplate("hook-script", { ...head(model, host), ...scriptFile.parts(h.content) }), { mode: "0755" })];
+  });
+}
+
 /** Every director's secret files, rendered with the secret values: by host, by path. */
 export function renderSecretFiles(model: ClusterModel, secrets: Record<string, string | undefined>): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
@@ -155,6 +169,7 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
     }
     keepalived = keepalivedView(model, director);
     files.unshift(file(PATHS.keepalivedConf, renderKeepalivedConf(keepalived)));
+    files.push(...hookScriptFiles(model, host.name));
     files.push(file(PATHS.modprobe, renderTemplate("modprobe.conf", { ...head(model, host.name), options: [moduleFiles.option("ip_vs", "conn_tab_bits", model.ipvs.connTabBits)] })));
     services.push({ name: "keepalived.service", enable: true, onChange: "reload", files: confFiles });
     if (model.services.some((s) => s.fwmark !== undefined)) {

@@ -1,8 +1,10 @@
 // The typed view model of one director's keepalived.conf (views.ts): every default and derived value decided here.
 import type { HealthCheckConfig } from "../config/schema";
+import { serviceVips } from "../model/cluster";
 import type { ClusterModel, DirectorModel, ServiceMember, ServiceModel, VrrpGroupModel } from "../model/cluster";
 import { ConnectionCheck, isConnectionCheck } from "../model/health-check";
 import { assertNever } from "../util/never";
+import type { HookModel } from "../model/hooks";
 import { NAMES, PATHS } from "./paths";
 import type { CheckView, KeepalivedView, RealServerView, VirtualServerView, VrrpInstanceView, VrrpScriptView } from "./views";
 
@@ -10,8 +12,22 @@ export type { CheckView, KeepalivedView, RealServerView, VirtualServerView } fro
 
 type UrlCheck = Extract<HealthCheckConfig, { type: "HTTP" | "SSL" }>;
 
-function connectionCheck(hc: ConnectionCheck, block: CheckView["block"], url: CheckView["url"]): CheckView {
-  return { block, url, miscPath: null, miscTimeout: null, connectTimeout: hc.connectTimeout, retry: hc.retry, delayBeforeRetry: hc.delayBeforeRetry };
+const noExtras = { url: null, dns: null, heloName: null, miscPath: null, miscTimeout: null } as const;
+
+function connectionCheck(hc: ConnectionCheck, block: CheckView["block"], extras: Partial<Pick<CheckView, "url" | "dns" | "heloName">> = {}): CheckView {
+  return { block, ...noExtras, ...extras, connectTimeout: hc.connectTimeout, retry: hc.retry, delayBeforeRetry: hc.delayBeforeRetry };
+}
+
+/** The command line keepalived runs for a hook: an installed script gets the event's state and name as arguments. */
+export function hookCommand(hook: HookModel): string {
+  switch (hook.kind) {
+    case "command":
+      return hook.command;
+    case "installed":
+      return [hook.path, ...hook.args].join(" ");
+    default:
+      return assertNever(hook, "hook kind");
+  }
 }
 
 const urlOf = (hc: UrlCheck): CheckView["url"] => ({ path: hc.path, statusCode: hc.statusCode, digest: hc.digest ?? null });
@@ -21,13 +37,21 @@ function checkView(hc: HealthCheckConfig): CheckView | null {
     case "NONE":
       return null;
     case "MISC":
-      return { block: "MISC_CHECK", url: null, miscPath: hc.script, miscTimeout: hc.scriptTimeout, connectTimeout: null, retry: hc.retry, delayBeforeRetry: hc.delayBeforeRetry };
+      return { block: "MISC_CHECK", ...noExtras, miscPath: hc.script, miscTimeout: hc.scriptTimeout, connectTimeout: null, retry: hc.retry, delayBeforeRetry: hc.delayBeforeRetry };
+    case "PING":
+      return { block: "PING_CHECK", ...noExtras, connectTimeout: hc.connectTimeout, retry: hc.retry, delayBeforeRetry: hc.delayBeforeRetry };
     case "TCP":
-      return connectionCheck(hc, "TCP_CHECK", null);
+      return connectionCheck(hc, "TCP_CHECK");
     case "HTTP":
-      return connectionCheck(hc, "HTTP_GET", urlOf(hc));
+      return connectionCheck(hc, "HTTP_GET", { url: urlOf(hc) });
     case "SSL":
-      return connectionCheck(hc, "SSL_GET", urlOf(hc));
+      return connectionCheck(hc, "SSL_GET", { url: urlOf(hc) });
+    case "UDP":
+      return connectionCheck(hc, "UDP_CHECK");
+    case "DNS":
+      return connectionCheck(hc, "DNS_CHECK", { dns: { type: hc.queryType, name: hc.queryName } });
+    case "SMTP":
+      return connectionCheck(hc, "SMTP_CHECK", { heloName: hc.heloName ?? null });
     default:
       return assertNever(hc, "health check type");
   }
@@ -51,7 +75,7 @@ function virtualServerView(service: ServiceModel): VirtualServerView {
   }));
   return {
     name: service.name,
-    address: fwmark !== undefined ? `fwmark ${fwmark}` : `${service.vip} ${service.port}`,
+    address: fwmark !== undefined ? `fwmark ${fwmark}` : service.groupVips.length > 0 ? `group ${service.name}` : `${service.vip} ${service.port}`,
     fwmarkNote:
       fwmark === undefined
         ? null
@@ -65,6 +89,15 @@ function virtualServerView(service: ServiceModel): VirtualServerView {
     persistenceTimeout: service.persistence?.timeout ?? null,
     persistenceGranularity: service.persistence?.granularity ?? null,
     quorum: service.quorum ?? null,
+    quorumUp: service.quorumUp ? hookCommand(service.quorumUp) : null,
+    quorumDown: service.quorumDown ? hookCommand(service.quorumDown) : null,
+    group: service.groupVips.length > 0 ? { name: service.name, entries: serviceVips(service).map((vip) => `${vip} ${service.port}`) } : null,
+    sorryServer: service.sorryServer
+      ? { address: service.sorryServer.address, port: fwmark !== undefined ? null : (service.sorryServer.port ?? service.port ?? null) }
+      : null,
+    inhibitOnFailure: service.inhibitOnFailure,
+    alpha: service.alpha,
+    omega: service.omega,
     check: checkView(service.healthCheck),
     realServers,
   };
@@ -96,6 +129,8 @@ function instanceView(group: VrrpGroupModel, director: DirectorModel): VrrpInsta
     authInclude: group.auth ? PATHS.vrrpAuth(group.name) : null,
     vips: group.vips.map((vip) => `${vip}/32 dev ${member.interface}`),
     trackScripts: group.trackScripts.map((t) => t.name),
+    trackInterfaces: group.trackInterfaces.map((t) => ({ interface: t.interface, weight: t.weight })),
+    notify: group.notify.map((n) => ({ state: n.state, command: hookCommand(n.hook) })),
   };
 }
 

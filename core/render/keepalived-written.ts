@@ -21,6 +21,9 @@ const instance = (v: VrrpInstanceView) => ({
   unicastPeers: v.unicastPeers.map(ka.address),
   vips: v.vips.map(vipEntry),
   trackScripts: v.trackScripts.map(ka.name),
+  // As text, so weight 0 is written too.
+  trackInterfaces: v.trackInterfaces.map((t) => ({ interface: ka.interface(t.interface), weight: String(t.weight) })),
+  notify: v.notify.map((n) => ({ state: n.state, command: ka.script(n.command) })),
 });
 
 const script = (v: VrrpScriptView) => ({ ...v, name: ka.name(v.name), script: ka.script(v.script) });
@@ -28,11 +31,19 @@ const script = (v: VrrpScriptView) => ({ ...v, name: ka.name(v.name), script: ka
 export function writtenCheck(check: CheckView | null): CheckView | null {
   if (!check) return null;
   const url = check.url && { path: ka.httpPath(check.url.path), statusCode: ka.statusCode(check.url.statusCode), digest: check.url.digest === null ? null : ka.digest(check.url.digest) };
-  return { ...check, url, miscPath: check.miscPath === null ? null : ka.script(check.miscPath) };
+  const dns = check.dns && { type: ka.name(check.dns.type), name: ka.dnsName(check.dns.name) };
+  return { ...check, url, dns, heloName: check.heloName === null ? null : ka.heloName(check.heloName), miscPath: check.miscPath === null ? null : ka.script(check.miscPath) };
 }
 
-/** `VIP PORT` or `fwmark N`. */
-const serviceAddress = (address: string) => (address.startsWith("fwmark ") ? address : `${ka.address(address.split(" ")[0])} ${address.split(" ")[1]}`);
+/** `VIP PORT`. */
+const vipPort = (entry: string) => `${ka.address(entry.split(" ")[0])} ${entry.split(" ")[1]}`;
+
+/** `VIP PORT`, `fwmark N` or `group NAME`. */
+function serviceAddress(address: string): string {
+  if (address.startsWith("fwmark ")) return address;
+  if (address.startsWith("group ")) return `group ${ka.name(address.slice("group ".length))}`;
+  return vipPort(address);
+}
 
 /** Members' addresses are written as they are once checked: a service can have thousands, a cluster few hosts. */
 function checkedMembers(members: RealServerView[]): RealServerView[] {
@@ -47,6 +58,10 @@ export function writtenVirtualServer(v: VirtualServerView): VirtualServerView {
     name: ka.comment(v.name),
     address: serviceAddress(v.address),
     persistenceGranularity: v.persistenceGranularity === null ? null : ka.address(v.persistenceGranularity),
+    quorumUp: v.quorumUp === null ? null : ka.script(v.quorumUp),
+    quorumDown: v.quorumDown === null ? null : ka.script(v.quorumDown),
+    group: v.group && { name: ka.name(v.group.name), entries: v.group.entries.map(vipPort) },
+    sorryServer: v.sorryServer && { address: ka.address(v.sorryServer.address), port: v.sorryServer.port },
     check: writtenCheck(v.check),
     realServers: checkedMembers(v.realServers),
   };

@@ -1,3 +1,4 @@
+import { scriptFile } from "../formats/script-file";
 // Every path and name pulumi-lvs owns on a host; delete removes exactly these.
 export const PATHS = {
   keepalivedConf: "/etc/keepalived/keepalived.conf",
@@ -10,6 +11,9 @@ export const PATHS = {
   fwmarkIptables: "/etc/pulumi-lvs/fwmark.rules",
   fwmarkIptablesUnit: "/etc/systemd/system/pulumi-lvs-fwmark-iptables.service",
   vipUnit: "/etc/systemd/system/pulumi-lvs-vip.service",
+  /** Scripts pulumi-lvs installs for hooks given as `content` (group and service names pass core/formats/script-file.ts). */
+  notifyScript: (group: string, state: string) => `/etc/keepalived/pulumi-lvs-notify-${scriptFile.fileName(group)}-${state}.sh`,
+  quorumScript: (service: string, event: string) => `/etc/keepalived/pulumi-lvs-quorum-${scriptFile.fileName(service)}-${event}.sh`,
 } as const;
 
 export const NAMES = {

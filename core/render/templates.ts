@@ -15,7 +15,8 @@ export type TemplateName =
   | "fwmark.service"
   | "fwmark.iptables"
   | "fwmark-iptables.service"
-  | "vrrp-auth.conf";
+  | "vrrp-auth.conf"
+  | "hook-script";
 
 function templatesDir(): string {
   let dir = __dirname;

@@ -3,11 +3,15 @@
 // members marked as draining (core/plan/drain.ts).
 
 export interface CheckView {
-  block: "TCP_CHECK" | "HTTP_GET" | "SSL_GET" | "MISC_CHECK";
+  block: "TCP_CHECK" | "HTTP_GET" | "SSL_GET" | "MISC_CHECK" | "PING_CHECK" | "UDP_CHECK" | "DNS_CHECK" | "SMTP_CHECK";
   url: { path: string; statusCode: string; digest: string | null } | null;
+  /** DNS_CHECK's query. */
+  dns: { type: string; name: string } | null;
+  /** SMTP_CHECK's HELO name; null = keepalived's default. */
+  heloName: string | null;
   miscPath: string | null;
   miscTimeout: number | null;
-  /** Connection checks only (TCP/HTTP/SSL); MISC_CHECK has no connection. */
+  /** Connection checks and PING_CHECK; MISC_CHECK has none. */
   connectTimeout: number | null;
   retry: number;
   delayBeforeRetry: number;
@@ -37,6 +41,15 @@ export interface VirtualServerView {
   persistenceTimeout: number | null;
   persistenceGranularity: string | null;
   quorum: number | null;
+  /** Command lines (quoted when written) run when the live weight reaches / falls below the quorum. */
+  quorumUp: string | null;
+  quorumDown: string | null;
+  /** A virtual_server_group: `address` is then `group NAME`, and each entry a `VIP PORT`. */
+  group: { name: string; entries: string[] } | null;
+  sorryServer: { address: string; port: number | null } | null;
+  inhibitOnFailure: boolean;
+  alpha: boolean;
+  omega: boolean;
   /** The service's one health check, the same for every member but for the port it connects to. */
   check: CheckView | null;
   realServers: RealServerView[];
@@ -57,6 +70,10 @@ export interface VrrpInstanceView {
   authInclude: string | null;
   vips: string[];
   trackScripts: string[];
+  /** track_interface entries; weight 0 = FAULT while down (written too, so the file says it). */
+  trackInterfaces: { interface: string; weight: number }[];
+  /** notify_<state> lines: the command line each runs. */
+  notify: { state: "master" | "backup" | "fault" | "stop"; command: string }[];
 }
 
 export interface VrrpScriptView {

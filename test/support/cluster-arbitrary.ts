@@ -24,6 +24,13 @@ const healthCheck = fc.oneof(
   fc.record({ type: fc.constant("SSL"), path: fc.constant("/"), port: fc.constant(443) }, { requiredKeys: ["type"] }),
   fc.record({ type: fc.constant("MISC"), script: fc.constantFrom("/bin/true", "/usr/bin/test -d /tmp"), scriptTimeout: fc.integer({ min: 1, max: 10 }) }, { requiredKeys: ["type", "script"] }),
   fc.record({ type: fc.constant("NONE") }),
+  fc.record({ type: fc.constant("PING"), connectTimeout: fc.integer({ min: 1, max: 10 }), retry: fc.integer({ min: 0, max: 5 }) }, { requiredKeys: ["type"] }),
+  fc.record({ type: fc.constant("UDP"), connectTimeout: fc.integer({ min: 1, max: 10 }) }, { requiredKeys: ["type"] }),
+  fc.record(
+    { type: fc.constant("DNS"), queryType: fc.constantFrom("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA"), queryName: fc.constantFrom(".", "example.org", "_svc.example.org.") },
+    { requiredKeys: ["type"] },
+  ),
+  fc.record({ type: fc.constant("SMTP"), heloName: fc.constantFrom("lb.example.org", "lb1") }, { requiredKeys: ["type"] }),
 );
 
 const service = fc.record({
@@ -41,6 +48,8 @@ const service = fc.record({
   weights: fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 7, maxLength: 7 }),
   natPort: fc.option(port, { nil: undefined }),
   quorum: fc.boolean(),
+  /** keepalived's virtual_server flags and a quorum_down command. */
+  flags: fc.record({ alpha: fc.boolean(), omega: fc.boolean(), inhibitOnFailure: fc.boolean(), quorumDown: fc.boolean() }),
   healthCheck,
 });
 
@@ -149,6 +158,10 @@ export function buildCluster(p: ClusterParams): Record<string, unknown> {
       ...(s.persistence ? { persistence: s.persistence.granularity ? s.persistence : { timeout: s.persistence.timeout } } : {}),
       vrrp: `VI_${(i % groupCount) + 1}`,
       ...(s.quorum ? { quorum: Math.max(1, Math.floor(total / 2)) } : {}),
+      alpha: s.flags.alpha,
+      omega: s.flags.omega,
+      inhibitOnFailure: s.flags.inhibitOnFailure,
+      ...(s.flags.quorumDown ? { quorumDown: { script: "/usr/bin/logger quorum lost" } } : {}),
       healthCheck: s.healthCheck,
       realServers,
     };

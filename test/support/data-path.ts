@@ -179,6 +179,8 @@ const MANAGED = [
   "/etc/systemd/system/pulumi-lvs-vip.service",
   "/etc/systemd/system/pulumi-lvs-fwmark.service",
   "/etc/pulumi-lvs/fwmark.nft",
+  // Hook scripts pulumi-lvs installs (a glob: the loop below skips it when nothing matches).
+  "/etc/keepalived/pulumi-lvs-*.sh",
 ];
 
 /** What a scenario must leave as it found: managed files, addresses, links, nft table, IPVS table and modules, sync daemons, web app, routes. */
@@ -202,10 +204,10 @@ export async function hostSnapshot(lab: LabState, host: string): Promise<string>
   );
 }
 
+/** Every host's snapshot, read at once (one ssh connection each): a scenario's set-up and its end wait for the slowest. */
 export async function snapshotAll(lab: LabState, hosts: string[]): Promise<Map<string, string>> {
-  const m = new Map<string, string>();
-  for (const h of hosts) m.set(h, await hostSnapshot(lab, h));
-  return m;
+  const snapshots = await Promise.all(hosts.map((h) => hostSnapshot(lab, h)));
+  return new Map(hosts.map((h, i) => [h, snapshots[i]]));
 }
 
 /** Traces of a pulumi-lvs deployment or a lab web app in a snapshot (see hostSnapshot). */
@@ -218,8 +220,9 @@ export function deploymentTraces(snapshot: string): string[] {
  * session's deployment at the start (the provider adopts it, and destroy removes it), it must at least be clean.
  */
 export async function assertBaseline(lab: LabState, baseline: Map<string, string>, log: (l: string) => void = () => undefined): Promise<void> {
+  const current = await snapshotAll(lab, [...baseline.keys()]);
   for (const [h, before] of baseline) {
-    const now = await hostSnapshot(lab, h);
+    const now = current.get(h)!;
     if (deploymentTraces(before).length === 0) assert.equal(now, before, `${h} is not back to its baseline`);
     else {
       log(`${h} was not at baseline when the scenario started (${deploymentTraces(before).join(", ")}); checking it is clean now`);

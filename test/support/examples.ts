@@ -37,9 +37,9 @@ export function captureIo(): CapturedIo {
 export interface CliRender {
   /** Every written file, `<host>/<abs path without leading slash>` and `manifest.json` → content. */
   tree: Map<string, string>;
-  manifest: { hosts: { host: string; roles: string[]; files: { path: string }[] }[] };
+  manifest: { hosts: { host: string; roles: string[]; files: { path: string; mode: string }[] }[] };
   /** A host's files as `keepalivedConfigTest` takes them. */
-  filesOf(host: string): { path: string; content: string }[];
+  filesOf(host: string): { path: string; content: string; mode: string }[];
 }
 
 /** Runs `pulumi-lvs render <file> --out <tmp>` in-process and reads back what it wrote. */
@@ -54,7 +54,7 @@ export async function renderWithCli(file: string): Promise<CliRender> {
     const filesOf = (host: string) =>
       manifest.hosts
         .find((h) => h.host === host)!
-        .files.map((f) => ({ path: f.path, content: tree.get(`${host}${f.path}`)! }));
+        .files.map((f) => ({ path: f.path, content: tree.get(`${host}${f.path}`)!, mode: f.mode }));
     return { tree, manifest, filesOf };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

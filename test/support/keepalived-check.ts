@@ -16,7 +16,8 @@ export interface ConfigTestResult {
   stderr: string;
 }
 
-export type ConfigFiles = { path: string; content: string }[];
+/** Files as a director holds them; `mode` (octal text, e.g. "0755" for an installed hook script) defaults to 0644. */
+export type ConfigFiles = { path: string; content: string; mode?: string }[];
 
 const CONF = "/etc/keepalived/keepalived.conf";
 
@@ -30,12 +31,13 @@ function ensureScriptUser(): void {
   userChecked = true;
 }
 
-/** Interface names a keepalived.conf refers to (`interface X`, `dev X`, lvs_sync_daemon X). */
+/** Interface names a keepalived.conf refers to (`interface X`, `dev X`, lvs_sync_daemon X, track_interface entries). */
 export function interfacesIn(conf: string): string[] {
   const names = new Set<string>();
   for (const m of conf.matchAll(/^\s*interface\s+(\S+)/gm)) names.add(m[1]);
   for (const m of conf.matchAll(/\sdev\s+(\S+)/g)) names.add(m[1]);
   for (const m of conf.matchAll(/lvs_sync_daemon\s+(\S+)/g)) names.add(m[1]);
+  for (const block of conf.matchAll(/^\s*track_interface \{\n([\s\S]*?)^\s*\}/gm)) for (const m of block[1].matchAll(/^\s*(\S+)/gm)) names.add(m[1]);
   names.delete("lo");
   return [...names];
 }
@@ -48,7 +50,8 @@ export function keepalivedConfigTest(files: ConfigFiles): ConfigTestResult {
 
 /** The shell script that config-tests `configs` one after the other in one namespace, its files staged in `dir`. */
 function batchScript(configs: ConfigFiles[], dir: string): string {
-  const lines = ["mount -t tmpfs pulumi-lvs-kt /etc/keepalived || exit 99", "ip link set lo up"];
+  // mode=0755: keepalived's script security refuses scripts under a directory others can write to (tmpfs is 1777).
+  const lines = ["mount -t tmpfs -o mode=0755 pulumi-lvs-kt /etc/keepalived || exit 99", "ip link set lo up"];
   // The host kernel may lack the dummy module; a veth end is an interface like any other to keepalived.
   const interfaces = [...new Set(configs.flatMap((files) => interfacesIn(files.find((f) => f.path === CONF)?.content ?? "")))];
   interfaces.forEach((name, i) => lines.push(`ip link add ${q(name)} type veth peer name kt-peer${i} && ip link set ${q(name)} up`));
@@ -59,7 +62,7 @@ function batchScript(configs: ConfigFiles[], dir: string): string {
       if (!f.path.startsWith("/etc/keepalived/")) return;
       const staged = path.join(dir, `${n}.${i}`);
       fs.writeFileSync(staged, f.content);
-      lines.push(`mkdir -p ${q(path.dirname(f.path))} && cp ${q(staged)} ${q(f.path)}`);
+      lines.push(`mkdir -p ${q(path.dirname(f.path))} && cp ${q(staged)} ${q(f.path)} && chmod ${f.mode ?? "0644"} ${q(f.path)}`);
     });
     lines.push(`unshare --pid --fork keepalived --config-test -f ${CONF} >${q(path.join(dir, `${n}.out`))} 2>&1; echo $? >${q(path.join(dir, `${n}.rc`))}`);
   });
@@ -145,13 +148,13 @@ export function keepalivedConfigTestOnTrixie(files: ConfigFiles, root: string): 
     const lines = ["set -e"];
     // keepalived 2.3 reads its build options from /etc/keepalived/keepalived.config-opts (packaged): keep it.
     lines.push(`cp ${q(`${root}/etc/keepalived/keepalived.config-opts`)} ${q(`${dir}/config-opts`)}`);
-    lines.push(`mount -t tmpfs pulumi-lvs-kt ${q(`${root}/etc/keepalived`)}`, "ip link set lo up");
+    lines.push(`mount -t tmpfs -o mode=0755 pulumi-lvs-kt ${q(`${root}/etc/keepalived`)}`, "ip link set lo up");
     lines.push(`cp ${q(`${dir}/config-opts`)} ${q(`${root}/etc/keepalived/keepalived.config-opts`)}`, `mount -t proc proc ${q(`${root}/proc`)}`);
     files.forEach((f, i) => {
       if (!f.path.startsWith("/etc/keepalived/")) return;
       const staged = path.join(dir, `${i}`);
       fs.writeFileSync(staged, f.content);
-      lines.push(`mkdir -p ${q(root + path.dirname(f.path))}`, `cp ${q(staged)} ${q(root + f.path)}`);
+      lines.push(`mkdir -p ${q(root + path.dirname(f.path))}`, `cp ${q(staged)} ${q(root + f.path)}`, `chmod ${f.mode ?? "0644"} ${q(root + f.path)}`);
     });
     interfacesIn(files.find((f) => f.path === CONF)!.content).forEach((name, i) => lines.push(`ip link add ${q(name)} type veth peer name kt-peer${i}`, `ip link set ${q(name)} up`));
     lines.push(`exec chroot ${q(root)} keepalived --config-test -f ${CONF}`);

@@ -49,8 +49,23 @@ export const miscCheck = kind(
   ["script"],
 );
 export const noCheck = kind("NONE", "No check: every real server counts as up.", {});
+export const pingCheck = kind("PING", "PING_CHECK: the real server answers an ICMP echo request within connectTimeout.", {
+  connectTimeout: connection.connectTimeout,
+  ...retries,
+});
+export const udpCheck = kind("UDP", "UDP_CHECK: a datagram to the port draws no ICMP port-unreachable within connectTimeout.", connection);
+export const DNS_QUERY_TYPES = ["A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA"] as const;
+export const dnsCheck = kind("DNS", "DNS_CHECK: a query for `queryName` of `queryType` is answered (the port defaults to the real server's, usually 53).", {
+  ...connection,
+  queryType: { type: "string", enum: DNS_QUERY_TYPES, default: "SOA", description: "Record type asked for." },
+  queryName: { type: "string", pattern: "^(\\.|[A-Za-z0-9_-]{1,63}(\\.[A-Za-z0-9_-]{1,63})*\\.?)$", default: ".", description: "Name asked for (\".\" is the root)." },
+});
+export const smtpCheck = kind("SMTP", "SMTP_CHECK: the server greets, answers HELO with 250 and QUIT.", {
+  ...connection,
+  heloName: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$", description: "Name sent in HELO (keepalived's default: the director's host name)." },
+});
 
-export const HEALTH_CHECK_KINDS = ["TCP", "HTTP", "SSL", "MISC", "NONE"] as const;
+export const HEALTH_CHECK_KINDS = ["TCP", "HTTP", "SSL", "MISC", "NONE", "PING", "UDP", "DNS", "SMTP"] as const;
 
 export const healthCheck = {
   type: "object",
@@ -60,11 +75,11 @@ export const healthCheck = {
       type: "string",
       enum: HEALTH_CHECK_KINDS,
       default: "TCP",
-      description: "TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, or NONE (always up).",
+      description: "TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, PING_CHECK, UDP_CHECK, DNS_CHECK, SMTP_CHECK, or NONE (always up).",
     },
   },
   required: ["type"],
   discriminator: { propertyName: "type" },
-  oneOf: [tcpCheck, httpCheck, sslCheck, miscCheck, noCheck],
+  oneOf: [tcpCheck, httpCheck, sslCheck, miscCheck, noCheck, pingCheck, udpCheck, dnsCheck, smtpCheck],
   default: {},
 } as const;

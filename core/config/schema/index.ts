@@ -56,5 +56,7 @@ export type MemberConfig = ServiceConfig["realServers"][number];
 /** A union by `type`: each kind carries only its own fields. */
 export type HealthCheckConfig = ServiceConfig["healthCheck"];
 export type HealthCheckKind = HealthCheckConfig["type"];
+export type HookConfig = NonNullable<ServiceConfig["quorumUp"]>;
+export type TrackInterfaceConfig = VrrpConfig["trackInterfaces"][number];
 export type SshConfig = ClusterConfig["ssh"];
 export type SecretRef = { secret: string };

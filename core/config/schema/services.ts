@@ -1,6 +1,7 @@
 // `services`: the virtual services (keepalived virtual_server) and their members.
 import { ipv4, name, port } from "./common";
 import { healthCheck } from "./health-check";
+import { hook } from "./hooks";
 
 const member = {
   type: "object",
@@ -59,6 +60,31 @@ export const services = {
       },
       vrrp: { type: "string", description: "VRRP group carrying this VIP; defaults to the only group." },
       quorum: { type: "integer", minimum: 1, description: "Minimum total weight of live real servers." },
+      quorumUp: { ...hook, description: `quorum_up: run when the live weight reaches the quorum again. ${hook.description}` },
+      quorumDown: { ...hook, description: `quorum_down: run when the live weight falls below the quorum. ${hook.description}` },
+      groupVips: {
+        type: "array",
+        items: ipv4,
+        description:
+          "More VIPs served on `port` by the same real servers and health checks: the service becomes a keepalived virtual_server_group. Each VIP is carried by the service's VRRP group and bound on DR/TUN real servers.",
+      },
+      sorryServer: {
+        type: "object",
+        description: "A host that serves while no real server is up (sorry_server), with the service's forwarding method; it leaves when one returns.",
+        properties: {
+          host: { type: "string", description: "Name of an entry in `hosts` (it is set up as a real server of the service)." },
+          port: { ...port, description: "Its port; defaults to the virtual port (DR/TUN cannot remap)." },
+        },
+        required: ["host"],
+        additionalProperties: false,
+      },
+      inhibitOnFailure: {
+        type: "boolean",
+        default: false,
+        description: "A failing real server stays in IPVS with weight 0 (existing connections live on) instead of being removed (inhibit_on_failure).",
+      },
+      alpha: { type: "boolean", default: false, description: "Real servers start as down until their first check succeeds (alpha)." },
+      omega: { type: "boolean", default: false, description: "Run quorumDown when keepalived shuts the service down (omega)." },
       healthCheck,
       realServers: { type: "array", minItems: 1, description: "Members of the service.", items: member },
     },

@@ -1,5 +1,6 @@
 // `vrrp`: the VRRP groups (keepalived vrrp_instance), each carrying the VIPs of the services assigned to it.
 import { ifname, name, secretRef } from "./common";
+import { hook } from "./hooks";
 
 const trackScript = {
   type: "object",
@@ -19,6 +20,35 @@ const trackScript = {
     rise: { type: "integer", minimum: 1, maximum: 2147483647, default: 2, description: "Successes before the script counts as up." },
   },
   required: ["name", "script"],
+  additionalProperties: false,
+} as const;
+
+const trackInterface = {
+  type: "object",
+  properties: {
+    interface: { ...ifname, description: "Interface whose link state is tracked (not the group's own interface: keepalived ignores that)." },
+    weight: {
+      type: "integer",
+      minimum: -253,
+      maximum: 253,
+      default: 0,
+      description: "Priority change while the link is down (negative) or up (positive); 0 = FAULT while it is down.",
+    },
+  },
+  required: ["interface"],
+  additionalProperties: false,
+} as const;
+
+/** notify_master / notify_backup / notify_fault / notify_stop. */
+const notify = {
+  type: "object",
+  description: "Scripts keepalived runs when this node's instance enters a state (notify_master, notify_backup, notify_fault, notify_stop).",
+  properties: {
+    master: { ...hook, description: `notify_master. ${hook.description}` },
+    backup: { ...hook, description: `notify_backup. ${hook.description}` },
+    fault: { ...hook, description: `notify_fault. ${hook.description}` },
+    stop: { ...hook, description: `notify_stop (the instance is stopped, e.g. keepalived shuts down). ${hook.description}` },
+  },
   additionalProperties: false,
 } as const;
 
@@ -66,6 +96,13 @@ export const vrrp = {
         description: "Scripts whose failure lowers this node's priority (weight) or puts the group in FAULT (weight 0).",
         items: trackScript,
       },
+      trackInterfaces: {
+        type: "array",
+        default: [],
+        description: "Interfaces whose link state changes this node's priority (weight) or puts the group in FAULT (weight 0) while down (track_interface).",
+        items: trackInterface,
+      },
+      notify,
     },
     required: ["name"],
     additionalProperties: false,

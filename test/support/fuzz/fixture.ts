@@ -1,6 +1,7 @@
-// The fuzz test's base cluster: every field of the schema set somewhere it is rendered (an HTTP, an SSL, a MISC and
-// a TCP check; DR, NAT, TUN and co-located DR; two VRRP groups with track scripts, auth, overrides; sync; every ssh
-// setting), with values that are unique across the rendered files so a changed value can be followed to where it
+// The fuzz test's base cluster: every field of the schema set somewhere it is rendered (an HTTP, an SSL, a MISC, a
+// TCP, a DNS, an SMTP, a PING and a UDP check; notify and quorum hooks, installed and not; a sorry server, group VIPs;
+// DR, NAT, TUN and co-located DR; two VRRP groups with track scripts, track interfaces, auth, overrides; sync; every
+// ssh setting), with values that are unique across the rendered files so a changed value can be followed to where it
 // lands. Nothing is left to discover on hosts, so every file renders.
 
 const HOST_KEY = "SHA256:fzAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -51,6 +52,13 @@ export function fuzzFixture(): Record<string, any> {
         auth: { password: { secret: "fzVrrpPass" } },
         strict: false,
         trackScripts: [{ name: "fzchka", script: "/bin/true fzscripta", interval: 4, timeout: 6, weight: 0, fall: 7, rise: 8 }],
+        trackInterfaces: [{ interface: "ethfzt", weight: 0 }],
+        notify: {
+          master: { content: "#!/bin/sh\nlogger fzcontentmaster\n" },
+          backup: { script: "/bin/true fznotifybackup" },
+          fault: { content: "#!/bin/sh\nlogger fzcontentfault\n" },
+          stop: { script: "/bin/true fznotifystop" },
+        },
       },
       { name: "VI_FZB", virtualRouterId: 202, unicast: false, trackScripts: [{ name: "fzchkb", script: "/bin/true fzscriptb" }] },
     ],
@@ -65,6 +73,12 @@ export function fuzzFixture(): Record<string, any> {
         persistence: { timeout: 333, granularity: "255.255.255.0" },
         vrrp: "VI_FZA",
         quorum: 1,
+        quorumUp: { content: "#!/bin/sh\nlogger fzcontentup\n" },
+        quorumDown: { script: "/bin/true fzquorumdown" },
+        groupVips: ["10.77.0.205"],
+        alpha: true,
+        omega: true,
+        inhibitOnFailure: true,
         healthCheck: { type: "HTTP", port: 8091, path: "/fzpath", statusCode: "201-299", delayLoop: 9, retry: 11, delayBeforeRetry: 12, connectTimeout: 13 },
         realServers: [{ host: "fzrsa", weight: 500 }, { host: "fzrsb" }],
       },
@@ -76,7 +90,42 @@ export function fuzzFixture(): Record<string, any> {
         forwarding: "NAT",
         vrrp: "VI_FZA",
         healthCheck: { type: "SSL", path: "/fzsslpath", digest: "0123456789abcdef0123456789abcdef" },
+        sorryServer: { host: "fzrsb", port: 9444 },
         realServers: [{ host: "fzrsa", port: 9443 }],
+      },
+      {
+        name: "fzsvcdns",
+        vip: "10.77.0.206",
+        port: 5353,
+        protocol: "UDP",
+        vrrp: "VI_FZA",
+        healthCheck: { type: "DNS", queryType: "MX", queryName: "fzquery.example.", port: 5354, connectTimeout: 15, retry: 16, delayBeforeRetry: 17, delayLoop: 18 },
+        realServers: [{ host: "fzrsa" }],
+      },
+      {
+        name: "fzsvcsmtp",
+        vip: "10.77.0.206",
+        port: 2525,
+        vrrp: "VI_FZA",
+        healthCheck: { type: "SMTP", heloName: "fzhelo.example", port: 2526 },
+        realServers: [{ host: "fzrsa" }],
+      },
+      {
+        name: "fzsvcping",
+        vip: "10.77.0.206",
+        port: 8085,
+        vrrp: "VI_FZA",
+        healthCheck: { type: "PING", connectTimeout: 19 },
+        realServers: [{ host: "fzrsa" }],
+      },
+      {
+        name: "fzsvcudp",
+        vip: "10.77.0.206",
+        port: 5140,
+        protocol: "UDP",
+        vrrp: "VI_FZA",
+        healthCheck: { type: "UDP", port: 5141 },
+        realServers: [{ host: "fzrsa" }],
       },
       {
         name: "fzsvcmisc",
@@ -117,6 +166,7 @@ export const REFERENCES: Record<string, readonly (readonly string[])[]> = {
     ["directors", "[]", "host"],
     ["realServers", "[]", "host"],
     ["services", "[]", "realServers", "[]", "host"],
+    ["services", "[]", "sorryServer", "host"],
     ["vrrp", "[]", "priorities", "{key}"],
   ],
   "vrrp.[].name": [

@@ -20,6 +20,14 @@ function readFile(host: HostState, path: string, content: string, problems: stri
     note(reading.problems.map((p) => p.message));
     return shapeOf(reading.statements);
   }
+  if (path.startsWith("/etc/keepalived/") && path.endsWith(".sh")) {
+    // An installed hook script: the kernel reads the `#!` line, the interpreter the rest; ours is the second line.
+    const [interpreter, marker, ...body] = content.split("\n");
+    if (!/^#!\/\S+( \S+)?$/.test(interpreter)) note([`the first line ${JSON.stringify(interpreter)} is not an interpreter line`]);
+    if (!/^# Managed by pulumi-lvs /.test(marker ?? "")) note([`the second line ${JSON.stringify(marker)} is not the managed line`]);
+    // The script as the interpreter sees it: the configured text, exactly, around our line.
+    return { script: [interpreter, ...body].join("\n") };
+  }
   if (path.startsWith("/etc/keepalived/")) return "(included)";
   if (path.startsWith("/etc/sysctl.d/")) {
     const reading = readSysctlD(content);

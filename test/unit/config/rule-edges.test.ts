@@ -186,7 +186,7 @@ test("schema: health checks by type: SSL takes the URL settings, a MISC script i
   assertAccepted(mutated((c) => (c.services[0].healthCheck = { type: "SSL", path: "/health", statusCode: "200", connectTimeout: 2 })));
   assert.deepEqual(issuesAt(mutated((c) => (c.services[0].healthCheck = { type: "MISC", script: 5 })), `${K}.services[0].healthCheck.script`), ["error: must be string"]);
   const unknown = validateCluster(mutated((c) => (c.services[0].healthCheck = { type: "BOGUS" }))).issues;
-  assert.deepEqual(unknown.map((i) => `${i.key}: ${i.message}`), [`${K}.services[0].healthCheck.type: must be one of: TCP, HTTP, SSL, MISC, NONE`]);
+  assert.deepEqual(unknown.map((i) => `${i.key}: ${i.message}`), [`${K}.services[0].healthCheck.type: must be one of: TCP, HTTP, SSL, MISC, NONE, PING, UDP, DNS, SMTP`]);
 });
 
 test("schema: array indexes of 10 and more stay indexes", () => {

@@ -87,7 +87,7 @@ const scriptRuns: { line: string; expected: string[]; from: Pending }[] = [];
 
 function queueConfigTests(hosts: HostState[], from: Pending): void {
   for (const h of hosts.filter((x) => x.roles.includes("director"))) {
-    const files = h.files.filter((f) => f.path.startsWith("/etc/keepalived/")).map((f) => ({ path: f.path, content: f.content }));
+    const files = h.files.filter((f) => f.path.startsWith("/etc/keepalived/")).map((f) => ({ path: f.path, content: f.content, mode: f.mode }));
     const id = createHash("sha256").update(JSON.stringify(files)).digest("hex");
     if (!configTests.has(id)) configTests.set(id, { files, from: [] });
     configTests.get(id)!.from.push(from);
@@ -248,7 +248,7 @@ test("fuzz: VRRP passwords are refused by the secret's key, or keepalived reads 
       continue;
     }
     const director = hosts.find((h) => h.roles.includes("director"))!;
-    const files = director.files.filter((f) => f.path.startsWith("/etc/keepalived/")).map((f) => ({ path: f.path, content: f.content }));
+    const files = director.files.filter((f) => f.path.startsWith("/etc/keepalived/")).map((f) => ({ path: f.path, content: f.content, mode: f.mode }));
     const reading = readKeepalived(Object.fromEntries(files.map((f) => [f.path, f.content])));
     const auth = reading.statements.flatMap((s) => s.block ?? []).flatMap((s) => s.block ?? []).filter((s) => s.words[0] === "auth_pass");
     if (reading.problems.length > 0 || auth.length !== 1 || !same(auth[0].words, ["auth_pass", password]))

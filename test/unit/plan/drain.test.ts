@@ -13,7 +13,7 @@ import { renderFromConfig } from "../../../core";
 import { root } from "../host/fixtures";
 import { stateOf } from "../host/states";
 
-const tcp = { block: "TCP_CHECK" as const, url: null, miscPath: null, miscTimeout: null, connectTimeout: 3, retry: 2, delayBeforeRetry: 2 };
+const tcp = { block: "TCP_CHECK" as const, url: null, dns: null, heloName: null, miscPath: null, miscTimeout: null, connectTimeout: 3, retry: 2, delayBeforeRetry: 2 };
 
 /** `{ "10.0.0.1 80": ["10.0.0.21 80", …] }` → a director's view with those virtual servers, every member at weight 2. */
 function view(services: Record<string, string[]>): KeepalivedView {
@@ -28,6 +28,13 @@ function view(services: Record<string, string[]>): KeepalivedView {
     persistenceTimeout: null,
     persistenceGranularity: null,
     quorum: null,
+    quorumUp: null,
+    quorumDown: null,
+    group: null,
+    sorryServer: null,
+    inhibitOnFailure: false,
+    alpha: false,
+    omega: false,
     check: tcp,
     realServers: members.map((m) => {
       const [a, p] = m.split(" ");

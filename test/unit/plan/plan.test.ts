@@ -51,3 +51,11 @@ test("structure: names that are not plain strings cannot name resources", () => 
   assert.throws(() => structureOf({ hosts: [{ name: { apply() {} } }] }), (e: Error) => e instanceof StructureError && /hosts\[\]\.name must be a plain string/.test(e.message));
   assert.deepEqual([...planCluster(configOf("colocated")).structure.members].sort(), ["d1", "d2"]);
 });
+
+test("a sorry server is a real server of the plan: it is deployed, before the directors (it was left out once)", () => {
+  const plan = planCluster(configOf("vocabulary"));
+  assert.deepEqual(plan.order.realServers, ["r1", "r2", "r3"]);
+  assert.ok(plan.structure.members.has("r3"));
+  assert.deepEqual(hostPlan(plan, "r3").state.addresses.map((a) => a.address), ["10.77.0.150/32", "10.77.0.151/32"]);
+  assert.throws(() => structureOf({ services: [{ name: "s", realServers: [], sorryServer: { host: { apply() {} } } }] }), /services\[\]\.sorryServer\.host must be a plain string/);
+});

@@ -5,9 +5,9 @@ import { realServersText, realServerTemplateView } from "../../../core/render/re
 import { renderTemplate } from "../../../core/render/templates";
 import type { CheckView, RealServerView } from "../../../core/render/views";
 
-const tcp: CheckView = { block: "TCP_CHECK", url: null, miscPath: null, miscTimeout: null, connectTimeout: 3, retry: 2, delayBeforeRetry: 2 };
-const http: CheckView = { block: "HTTP_GET", url: { path: "/h", statusCode: "200", digest: null }, miscPath: null, miscTimeout: null, connectTimeout: 4, retry: 1, delayBeforeRetry: 3 };
-const misc: CheckView = { block: "MISC_CHECK", url: null, miscPath: "/bin/true", miscTimeout: 5, connectTimeout: null, retry: 2, delayBeforeRetry: 2 };
+const tcp: CheckView = { block: "TCP_CHECK", url: null, dns: null, heloName: null, miscPath: null, miscTimeout: null, connectTimeout: 3, retry: 2, delayBeforeRetry: 2 };
+const http: CheckView = { block: "HTTP_GET", url: { path: "/h", statusCode: "200", digest: null }, dns: null, heloName: null, miscPath: null, miscTimeout: null, connectTimeout: 4, retry: 1, delayBeforeRetry: 3 };
+const misc: CheckView = { block: "MISC_CHECK", url: null, dns: null, heloName: null, miscPath: "/bin/true", miscTimeout: 5, connectTimeout: null, retry: 2, delayBeforeRetry: 2 };
 
 const member = (address: string, port: number | null, weight: number, connectPort: number | null, draining = false): RealServerView => ({ address, port, weight, connectPort, draining });
 

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Managed by pulumi-lvs (cluster vocabulary, host d2). Manual changes are overwritten.
+logger -t pulumi-lvs-notify "hook=master state=$1 group=$2"
