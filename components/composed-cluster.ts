@@ -81,14 +81,17 @@ export class ComposedCluster extends pulumi.ComponentResource implements Cluster
       });
       return { ...v.settings, name: v.name, vip: v.address, realServers };
     });
-    const withSettings = this.all("realServer").filter((r) => Object.values(r.settings).some((x) => x !== undefined));
+    const serving = hostDecls.flatMap((d) => {
+      const settings = d.kind === "director" ? d.serving : d.settings;
+      return settings && Object.values(settings).some((x) => x !== undefined) ? [{ ...settings, host: d.host.name }] : [];
+    });
     const value: ClusterInput = {
       ...this.settings,
       hosts: hostDecls.map((d): HostInput => d.host),
       directors: directors.map((d) => ({ ...d.settings, host: d.host.name })),
       services,
     };
-    if (withSettings.length > 0) value.realServers = withSettings.map((r) => ({ ...r.settings, host: r.host.name }));
+    if (serving.length > 0) value.realServers = serving;
     return value;
   }
 

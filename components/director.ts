@@ -1,7 +1,7 @@
 // A director: IPVS + keepalived (and, when co-located, the real-server side) on one host. Created by LvsCluster
 // with its host's plan arguments, or declared by a program with a ComposedCluster, which attaches them on seal().
 import * as pulumi from "@pulumi/pulumi";
-import type { DirectorInputConfig } from "../core/config/input";
+import type { DirectorInputConfig, RealServerInputConfig } from "../core/config/input";
 import type { HostState } from "../core/render/host-state";
 import type { HostInput } from "./cluster-input";
 import { ClusterRegistry, deferred, HostRole, HostRoleArgs } from "./host-role";
@@ -10,7 +10,12 @@ import { HostConfig } from "./host-config";
 export type { HostRoleArgs } from "./host-role";
 
 /** A director declared on its own: its host, its director settings, and the cluster it belongs to. */
-export type DirectorDeclarationArgs = Omit<DirectorInputConfig, "host"> & { cluster: ClusterRegistry; host: HostInput };
+export type DirectorDeclarationArgs = Omit<DirectorInputConfig, "host"> & {
+  cluster: ClusterRegistry;
+  host: HostInput;
+  /** Real-server settings (the serving interface) for a director that is also a member of a Vip (co-located DR). */
+  serving?: Omit<RealServerInputConfig, "host">;
+};
 
 export type DirectorArgs = HostRoleArgs | DirectorDeclarationArgs;
 
@@ -29,9 +34,9 @@ export class Director extends pulumi.ComponentResource implements HostRole {
     this.configHash = pulumi.output(this.hostConfig.promise.then((c) => c.hash));
     this.vrrp = pulumi.output(this.roleArgs.promise.then((a) => pulumi.output(a.state).apply((s) => s.vrrp)));
     if ("cluster" in args) {
-      const { cluster, host, ...settings } = args;
+      const { cluster, host, serving, ...settings } = args;
       this.host = host.name;
-      cluster.register({ kind: "director", component: this, host, settings });
+      cluster.register({ kind: "director", component: this, host, settings, serving });
     } else {
       this.host = args.host;
       this.attach(args);

@@ -37,7 +37,14 @@ export type VipSettings = Omit<ServiceInput, "name" | "vip" | "realServers">;
 
 /** One declaration a composed cluster collects; `kind` says which block of the cluster value it becomes. */
 export type Declaration =
-  | { kind: "director"; component: HostRole; host: HostInput; settings: Omit<DirectorInputConfig, "host"> }
+  | {
+      kind: "director";
+      component: HostRole;
+      host: HostInput;
+      settings: Omit<DirectorInputConfig, "host">;
+      /** Its real-server settings, when it also serves (co-located DR). */
+      serving?: Omit<RealServerInputConfig, "host">;
+    }
   | { kind: "realServer"; component: HostRole; host: HostInput; settings: Omit<RealServerInputConfig, "host"> }
   | {
       kind: "vip";
