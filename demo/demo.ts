@@ -20,6 +20,7 @@ import { clusterStatus } from "../cli/status";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { findPulumiCli, inlineStack } from "../program/engine";
 import { formatIpvs, formatStatus, StatusReport } from "../cli/status-report";
+import { preflight, systemDeps } from "./preflight";
 
 const ROOT = (() => {
   let dir = __dirname;
@@ -185,8 +186,17 @@ function traffic(lab: LabState, vip: string): Record<string, number> {
 }
 
 async function up(): Promise<number> {
-  step("lab");
+  step("set-up: root and the Debian packages the lab needs");
   let t = Date.now();
+  const ready = preflight(systemDeps(ROOT, say));
+  if (!ready.ok) {
+    process.stderr.write(`demo: ${ready.message}\n`);
+    return 2;
+  }
+  say(`${ready.installed.length > 0 ? `installed ${ready.installed.join(" ")}` : "all present"} (${secs(t)})`);
+
+  step("lab");
+  t = Date.now();
   const lab = ensureLab();
   say(`(${secs(t)})`);
 
