@@ -87,6 +87,19 @@ test("a cluster value whose host addresses and a weight come from other resource
   assert.equal(request.from, "10.77.0.11", "the discovery asks toward the resolved director address, not a placeholder");
 });
 
+test("a host key and an SSH address from Outputs reach the host's SSH target resolved, never as a placeholder", async () => {
+  const { LvsCluster } = await import("../../../components/cluster");
+  const keyed = example("Pulumi.dr.yaml");
+  const fingerprint = "SHA256:" + "k".repeat(43);
+  keyed.hosts[0] = { ...keyed.hosts[0], hostKey: pulumi.output(fingerprint), sshAddress: pulumi.output("d1.example.net") };
+  const lvs = new LvsCluster("keyed", { config: keyed, liveOrder: false });
+  await settle(lvs.configHashes);
+  await idle();
+  const target = hostConfigs("keyed-").get("d1")!.target as { fingerprints: string[]; address: string };
+  assert.deepEqual(target.fingerprints, [fingerprint]);
+  assert.equal(target.address, "d1.example.net");
+});
+
 test("the composable form: Director, RealServer and Vip declared on their own render the stack config's hosts", async () => {
   const { LvsCluster } = await import("../../../components/cluster");
   const { ComposedCluster } = await import("../../../components/composed-cluster");
