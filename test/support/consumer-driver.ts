@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 export interface DriverRequest {
-  op: "up" | "destroy";
+  op: "up" | "preview" | "destroy";
   project: string;
   stack: string;
   /** The folder holding the `pulumi` binary. */
@@ -51,6 +51,9 @@ async function main(): Promise<void> {
   if (req.op === "up") {
     const r = await stack.up({ color: "never", onOutput });
     result = { changes: r.summary.resourceChanges ?? {}, outputs: Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])), ms: Date.now() - t0 };
+  } else if (req.op === "preview") {
+    const r = await stack.preview({ color: "never", onOutput });
+    result = { changes: r.changeSummary ?? {}, outputs: {}, ms: Date.now() - t0 };
   } else {
     const r = await stack.destroy({ color: "never", onOutput });
     result = { changes: r.summary.resourceChanges ?? {}, outputs: {}, ms: Date.now() - t0 };
