@@ -4,6 +4,7 @@
 // its host's or service's part of the plan. A director's keepalived.conf needs every Vip that names it, so nothing
 // is rendered before seal(); a declaration after it is refused.
 import * as pulumi from "@pulumi/pulumi";
+import { assertNever } from "../core/util/never";
 import type { ClusterInput, HostInput, ServiceInput } from "./cluster-input";
 import { ClusterOptions, declareCluster } from "./declare-cluster";
 import type { ClusterRegistry, Declaration, HostRole, ServiceRole } from "./host-role";
@@ -51,6 +52,8 @@ export class ComposedCluster extends pulumi.ComponentResource implements Cluster
         return `RealServer ${d.host.name}`;
       case "vip":
         return `Vip ${d.name}`;
+      default:
+        return assertNever(d, "declaration kind");
     }
   }
 
