@@ -25,14 +25,14 @@ const RESOURCES = 1 + 1 + 1 + 2 + 1 + 1 + 3 + 1;
 const log = (l: string) => console.log(`consumer: ${l}`);
 
 /**
- * Every resource counted once, all of one kind of change; the StackReference is a read (a resource pulumi-lvs's
- * program only reads), which the engine may count as `read` instead.
+ * Every resource counted once, all of one kind of change. The StackReference is a read, which the engine leaves out
+ * of a preview's and an update's counts (the lab run showed `{"create":10}` for the 11); on destroy it may count.
  */
 function assertChanges(changes: Record<string, number>, kind: "create" | "same" | "delete"): void {
   const kinds = Object.keys(changes).filter((k) => changes[k] > 0);
-  assert.ok(kinds.every((k) => k === kind || k === "read"), `only ${kind} (and the StackReference's read): ${JSON.stringify(changes)}`);
-  assert.equal(Object.values(changes).reduce((a, b) => a + b, 0), RESOURCES, JSON.stringify(changes));
-  assert.ok((changes.read ?? 0) <= 1, JSON.stringify(changes));
+  assert.deepEqual(kinds, [kind], JSON.stringify(changes));
+  const counted = kind === "delete" ? [RESOURCES - 1, RESOURCES] : [RESOURCES - 1];
+  assert.ok(counted.includes(changes[kind]), `${JSON.stringify(changes)}: expected ${counted.join(" or ")} (${RESOURCES} resources, the StackReference a read)`);
 }
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
