@@ -10,6 +10,7 @@ import { planCluster } from "../core/plan";
 import { writeRender } from "./write-render";
 import { clusterStatus, MissingSecretError } from "./status";
 import { formatStatus } from "./status-report";
+import { guardedOutput } from "./output";
 
 const USAGE = `usage:
   pulumi-lvs validate <Pulumi.stack.yaml>
@@ -21,7 +22,12 @@ export interface Io {
   err: (line: string) => void;
 }
 
-const consoleIo: Io = { out: (l) => process.stdout.write(l + "\n"), err: (l) => process.stderr.write(l + "\n") };
+/** stdout and stderr, each dropping its lines once its reader has gone (cli/output.ts). */
+function consoleIo(): Io {
+  const out = guardedOutput(process.stdout);
+  const err = guardedOutput(process.stderr);
+  return { out: (l) => out.write(l + "\n"), err: (l) => err.write(l + "\n") };
+}
 
 function load(file: string): StackFile {
   return parseStackFile(fs.readFileSync(file, "utf8"), file);
@@ -39,7 +45,7 @@ function report(io: Io, issues: ConfigIssue[]): void {
   for (const issue of issues) io.err(formatIssue(issue));
 }
 
-export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
+export async function main(argv: string[], io: Io = consoleIo()): Promise<number> {
   const [command, file, ...rest] = argv;
   if ((command !== "validate" && command !== "render" && command !== "status") || !file || file.startsWith("-")) {
     io.err(USAGE);

@@ -38,6 +38,8 @@ export interface DirectOptions {
   secrets?: Record<string, string>;
   drainSeconds?: number;
   log?: (line: string) => void;
+  /** Called as each host's apply starts and ends (progress display). */
+  onHost?: (host: string, phase: "start" | "done") => void;
 }
 
 export async function configureSecrets(secrets: Record<string, string> = {}): Promise<void> {
@@ -95,7 +97,9 @@ export async function applyCluster(raw: unknown, previous: DeploymentState = {},
     for (const name of order) {
       current = name;
       const inputs = deploymentOf(hostPlan(plan, name).desired, options.drainSeconds ?? 5);
+      options.onHost?.(name, "start");
       next[name] = await applyHost(name, inputs, previous[name], log, () => gone.add(name));
+      options.onHost?.(name, "done");
     }
     for (const name of Object.keys(previous).reverse()) {
       if (next[name]) continue;

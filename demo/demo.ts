@@ -20,6 +20,8 @@ import { clusterStatus } from "../cli/status";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { findPulumiCli, inlineStack } from "../program/engine";
 import { formatIpvs, formatStatus, StatusReport } from "../cli/status-report";
+import { preflight, systemDeps } from "./preflight";
+import { HostProgress, progressFromEngine } from "./progress";
 
 const ROOT = (() => {
   let dir = __dirname;
@@ -156,12 +158,19 @@ async function provision(lab: LabState, raw: unknown): Promise<void> {
     const stack = await engineStack(cli.dir);
     // A re-booted lab has fresh hosts: refresh first, so the engine sees what they lack and the up repairs it.
     if (fresh && previous?.mode === "pulumi") await stack.refresh({ onOutput: engineOutput, color: "never" });
-    await stack.up({ onOutput: engineOutput, color: "never" });
+    const progress = new HostProgress("converging", say);
+    try {
+      await stack.up({ onOutput: engineOutput, onEvent: progressFromEngine(progress), color: "never" });
+    } finally {
+      progress.stop();
+    }
     saveState({ labStartedAt: lab.startedAt, mode: "pulumi", stackFile: STACK_FILE, deployment: {} });
     return;
   }
   say(`provisioning ${path.relative(ROOT, STACK_FILE)} through components/direct.ts (no pulumi CLI on PATH nor built by .ci/pulumi-cli: the same HostConfig provider, driven directly; state in ${statePath()})`);
-  const deployment = await applyCluster(raw, fresh ? {} : previous!.deployment, { log: (l) => say(`  ${l}`) });
+  const progress = new HostProgress("converging", say);
+  const onHost = (host: string, phase: "start" | "done") => (phase === "start" ? progress.start(host) : progress.done(host));
+  const deployment = await applyCluster(raw, fresh ? {} : previous!.deployment, { log: (l) => say(`  ${l}`), onHost }).finally(() => progress.stop());
   saveState({ labStartedAt: lab.startedAt, mode: "direct", stackFile: STACK_FILE, deployment });
 }
 
@@ -185,8 +194,17 @@ function traffic(lab: LabState, vip: string): Record<string, number> {
 }
 
 async function up(): Promise<number> {
-  step("lab");
+  step("set-up: root and the Debian packages the lab needs");
   let t = Date.now();
+  const ready = preflight(systemDeps(ROOT, say));
+  if (!ready.ok) {
+    process.stderr.write(`demo: ${ready.message}\n`);
+    return 2;
+  }
+  say(`${ready.installed.length > 0 ? `installed ${ready.installed.join(" ")}` : "all present"} (${secs(t)})`);
+
+  step("lab");
+  t = Date.now();
   const lab = ensureLab();
   say(`(${secs(t)})`);
 

@@ -20,7 +20,9 @@ export function expandHome(p: string | undefined): string | undefined {
 export function secretReader(config: { get(key: string): string | undefined } | undefined): SecretLookup {
   return (key) => {
     if (!key) return undefined;
-    const value = config?.get(key) ?? process.env[`PULUMI_LVS_SECRET_${key.toUpperCase()}`];
+    // Qualified first: the dynamic provider's config prefixes a bare key with the *project* name, which is not
+    // pulumi-lvs in a program that uses the package; a bare key serves Config("pulumi-lvs") and the direct driver.
+    const value = config?.get(`pulumi-lvs:${key}`) ?? config?.get(key) ?? process.env[`PULUMI_LVS_SECRET_${key.toUpperCase()}`];
     if (value === undefined) throw new Error(`secret config key pulumi-lvs:${key} is not set (pulumi config set --secret pulumi-lvs:${key} …)`);
     return value;
   };

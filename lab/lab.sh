@@ -94,7 +94,12 @@ net_down() {
 }
 
 # --- commands --------------------------------------------------------------
-cmd_build() { bash "$LAB_DIR/image/build.sh" "$@"; }
+# The image build logs each step as it starts (on stderr); each line gets the time since the build began, as it goes.
+build_image() {
+  local t0; t0="$(date +%s)"
+  bash "$LAB_DIR/image/build.sh" "$@" 2> >(while IFS= read -r line; do printf '%s [+%ss]\n' "$line" "$(( $(date +%s) - t0 ))"; done >&2)
+}
+cmd_build() { build_image "$@"; }
 
 cmd_down() {
   local h pid stopped=0
@@ -250,7 +255,7 @@ cmd_up() {
   fi
   cmd_down 2>/dev/null || true
 
-  IMAGE="$(bash "$LAB_DIR/image/build.sh" | tail -1)"
+  IMAGE="$(build_image | tail -1)"
   [ -f "$IMAGE/manifest.json" ] || die "image build failed"
   KVER="$("$NODE_BIN" -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).kernelVersion)' "$IMAGE/manifest.json")"
 

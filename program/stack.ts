@@ -1,7 +1,7 @@
 // The stack program: reads pulumi-lvs:cluster (and the secrets it references) from the stack config and declares
 // the cluster. `index.ts` runs it for `pulumi up`; the engine tests run it as an Automation API inline program.
 import * as pulumi from "@pulumi/pulumi";
-import { LvsCluster } from "../components";
+import { ClusterInput, LvsCluster } from "../components";
 import { secretReferences } from "../core/config/secrets";
 
 export interface StackOutputs {
@@ -13,7 +13,8 @@ export interface StackOutputs {
 
 export function stackProgram(): StackOutputs {
   const config = new pulumi.Config("pulumi-lvs");
-  const cluster = config.requireObject<unknown>("cluster");
+  // Read as the stack config holds it; LvsCluster validates it (every problem by key) before declaring anything.
+  const cluster = config.requireObject<ClusterInput>("cluster");
 
   // VRRP passwords are rendered into 0600 files; SSH credentials are read by the provider itself (never inputs).
   const sshKeys = new Set<string>();

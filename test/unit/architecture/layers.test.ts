@@ -9,7 +9,7 @@ import { repoRoot } from "../../support/repo-root";
 
 const root = repoRoot();
 
-/** Where each top-level folder may import from (itself always). `index.ts` at the root counts as `program`. */
+/** Where each top-level folder may import from (itself always). `index.ts` and `lib.ts` at the root count as `program`. */
 const MAY_IMPORT: Record<string, string[]> = {
   core: [],
   host: ["core"],
@@ -45,8 +45,9 @@ function sources(dir: string): string[] {
   return out;
 }
 
-const files = ["index.ts", ...Object.keys(MAY_IMPORT).filter((d) => fs.existsSync(path.join(root, d))).flatMap(sources)];
-const layerOf = (file: string) => (file === "index.ts" ? "program" : file.split("/")[0]);
+const ROOT_FILES = ["index.ts", "lib.ts"];
+const files = [...ROOT_FILES, ...Object.keys(MAY_IMPORT).filter((d) => fs.existsSync(path.join(root, d))).flatMap(sources)];
+const layerOf = (file: string) => (ROOT_FILES.includes(file) ? "program" : file.split("/")[0]);
 
 /** Every module specifier a file names: import/export … from, bare import, require(), import(), typeof import(). */
 export function specifiers(text: string): string[] {

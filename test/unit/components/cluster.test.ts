@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterInput } from "../../../components/cluster-input";
 import { parseStackFile } from "../../../core/config/stack-file";
 import { FAKE_PRIVATE_KEY, plainStrings, secretStrings } from "./registrations";
 
@@ -47,8 +48,8 @@ before(() => {
   );
 });
 
-function exampleCluster(file: string): unknown {
-  return parseStackFile(fs.readFileSync(path.join(root, "examples", file), "utf8")).cluster;
+function exampleCluster(file: string): ClusterInput {
+  return parseStackFile(fs.readFileSync(path.join(root, "examples", file), "utf8")).cluster as ClusterInput;
 }
 
 function settle<T>(o: pulumi.Output<T>): Promise<T> {
@@ -120,7 +121,7 @@ test("an invalid config fails before any resource is registered, listing every e
   bad.services[0].scheduler = "fastest";
   const before = registered.length;
   assert.throws(
-    () => new LvsCluster("broken", { config: bad, liveOrder: false }),
+    () => new LvsCluster("broken", { config: bad as unknown as ClusterInput, liveOrder: false }),
     (e: Error) =>
       e.message.includes("pulumi-lvs:cluster.vrrp[0].virtualRouterId: must be <= 255") && e.message.includes("pulumi-lvs:cluster.services[0].scheduler: must be one of"),
   );

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterInput } from "../../../components/cluster-input";
 import { parseStackFile } from "../../../core/config/stack-file";
 import type { DiscoveryRequest } from "../../../core/plan/discovery";
 import { root } from "../host/fixtures";
@@ -110,7 +111,7 @@ test("a config with every MAC and interface set creates no HostDiscovery", async
   const registered = mock(false);
   const { LvsCluster } = await import("../../../components/cluster");
   const c = parseStackFile(fs.readFileSync(path.join(root, "examples/Pulumi.colocated.yaml"), "utf8")).cluster;
-  const lvs = new LvsCluster("set", { config: c, liveOrder: false });
+  const lvs = new LvsCluster("set", { config: c as ClusterInput, liveOrder: false });
   await new Promise((r) => lvs.configHashes.apply(r));
   await settled();
   assert.equal(registered.filter((r) => r.type === DISCOVERY).length, 0);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterInput } from "../../../components/cluster-input";
 import { parseStackFile } from "../../../core/config/stack-file";
 import { root } from "../host/fixtures";
 import { onRegister } from "./registrations";
@@ -29,7 +30,7 @@ before(() => {
   });
 });
 
-const dr = () => parseStackFile(fs.readFileSync(path.join(root, "examples/Pulumi.dr.yaml"), "utf8")).cluster;
+const dr = () => parseStackFile(fs.readFileSync(path.join(root, "examples/Pulumi.dr.yaml"), "utf8")).cluster as ClusterInput;
 
 async function settle(lvs: { directorOrder: pulumi.Output<string[]>; configHashes: pulumi.Output<unknown> }): Promise<string[]> {
   await new Promise((r) => lvs.configHashes.apply(r));
