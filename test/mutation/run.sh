@@ -24,8 +24,8 @@ tests_for() {
     core/model) echo "$u/model/*.test.js $u/config/*.test.js $u/render/golden.test.js $u/render/real-servers-text.test.js $u/cli/cli.test.js" ;;
     core/render) echo "$u/render/script-free.test.js $u/vocabulary/*.test.js $u/render/golden.test.js $u/render/keepalived-config-test.test.js $u/render/real-servers-text.test.js $u/cli/cli.test.js $u/config/secrets.test.js" ;;
     core/plan) echo "$u/plan/*.test.js $u/render/golden.test.js $u/cli/cli.test.js" ;;
-    host/steps) echo "$u/host/steps.test.js $u/host/step-edges.test.js $u/host/update-teardown.test.js $u/host/keepalived-apply-check.test.js $u/host/discovery.test.js" ;;
-    host/facts) echo "$u/host/facts.test.js $u/host/steps.test.js $u/host/step-edges.test.js $u/host/update-teardown.test.js $u/host/discovery.test.js $u/host/vip-holders.test.js $u/cli/status-report.test.js" ;;
+    host/steps) echo "$u/host/steps.test.js $u/host/iptables.test.js $u/host/step-edges.test.js $u/host/update-teardown.test.js $u/host/keepalived-apply-check.test.js $u/host/discovery.test.js" ;;
+    host/facts) echo "$u/host/facts.test.js $u/host/iptables.test.js $u/host/steps.test.js $u/host/step-edges.test.js $u/host/update-teardown.test.js $u/host/discovery.test.js $u/host/vip-holders.test.js $u/cli/status-report.test.js" ;;
     *) echo "test/mutation/run.sh: no test list for folder $1" >&2; return 1 ;;
   esac
 }
