@@ -106,14 +106,18 @@ export function declareCluster<D extends pulumi.Resource, R extends pulumi.Resou
   const base = rawOutput.apply((raw): ClusterPlan => (plain && planned ? planned : planCluster(validated(raw, warn))));
 
   const discoveries: HostDiscovery[] = [];
+  // Only a discovery that asks for a firewall backend has that output: one missing from stored outputs is unknown in
+  // a preview, which would show every HostConfig as changing on a no-op.
+  const asksFirewall: boolean[] = [];
   for (const host of planned?.hosts.filter((h) => h.discovery.length > 0) ?? []) {
     const target = base.apply((p) => hostPlan(p, host.host).target);
     const requests = plain ? host.discovery : base.apply((p) => hostPlan(p, host.host).discovery);
     discoveries.push(new HostDiscovery(`${name}-${host.host}-discovery`, { host: host.host, target, requests }, { parent: scope }));
+    asksFirewall.push(host.discovery.some((r) => r.what === "firewall"));
   }
   // Planning again inside an apply over the discovery outputs makes every HostConfig depend on them; during a
   // preview that creates them, the rendered files are unknown (shown as changes), never a false "no change".
-  const discovered = pulumi.all(discoveries.map((d) => pulumi.all([d.macs, d.interfaces, d.firewalls]))).apply((found) => {
+  const discovered = pulumi.all(discoveries.map((d, i) => pulumi.all([d.macs, d.interfaces, asksFirewall[i] ? d.firewalls : undefined]))).apply((found) => {
     const out: Discovered = { macs: {}, interfaces: {} };
     for (const [macs, interfaces, firewalls] of found) {
       Object.assign(out.macs, macs);
