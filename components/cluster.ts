@@ -35,7 +35,7 @@ export class LvsCluster extends pulumi.ComponentResource {
     super("pulumi-lvs:index:LvsCluster", name, {}, opts);
     const { config, ...options } = args;
     const declared = declareCluster(this, name, config, options, {
-      realServer: (host, hostArgs) => new RealServer(`${name}-${host}`, hostArgs, { parent: this }),
+      realServer: (host, hostArgs, dependsOn) => new RealServer(`${name}-${host}`, hostArgs, { parent: this, dependsOn }),
       director: (host, hostArgs, dependsOn) => new Director(`${name}-${host}`, hostArgs, { parent: this, dependsOn }),
       vip: (service, vipArgs) => void this.vips.push(new Vip(`${name}-${service}`, vipArgs, { parent: this })),
     });

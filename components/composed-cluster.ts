@@ -110,9 +110,9 @@ export class ComposedCluster extends pulumi.ComponentResource implements Cluster
       return found;
     };
     const d = declareCluster(this, this.resourceName, value, this.options, {
-      realServer: (host, args) => {
+      realServer: (host, args, dependsOn) => {
         const r = role(host);
-        r.attach(args);
+        r.attach(args, dependsOn);
         return r;
       },
       director: (host, args, dependsOn) => {

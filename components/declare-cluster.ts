@@ -15,6 +15,7 @@ import { structureOf, StructureError } from "../core/plan/structure";
 import { decideDirectorOrder, HolderReader, LiveOrderSource } from "../host/director-order";
 import type { HostRoleArgs, VipRoleArgs } from "./host-role";
 import { HostDiscovery } from "./host-discovery";
+import { HostPrepare } from "./host-prepare";
 import { sshHolderReader } from "./live-order";
 import { standIn, UnwirableError, wiredPaths } from "./wired-config";
 
@@ -35,7 +36,8 @@ export interface ClusterOptions {
 
 /** Who receives the plan's arguments for each host and service. */
 export interface RoleSinks<D extends pulumi.Resource, R extends pulumi.Resource> {
-  realServer(host: string, args: HostRoleArgs): R;
+  /** `dependsOn`: every host's HostPrepare (a commit waits for every prepare). */
+  realServer(host: string, args: HostRoleArgs, dependsOn: pulumi.Resource[]): R;
   director(host: string, args: HostRoleArgs, dependsOn: Promise<pulumi.Resource[]>): D;
   vip(service: string, args: VipRoleArgs): void;
 }
@@ -44,6 +46,7 @@ export interface DeclaredCluster<D, R> {
   directors: D[];
   realServers: R[];
   discoveries: HostDiscovery[];
+  prepares: HostPrepare[];
   directorHosts: string[];
   realServerHosts: string[];
   vipAddresses: pulumi.Output<string[]>;
@@ -130,18 +133,25 @@ export function declareCluster<D extends pulumi.Resource, R extends pulumi.Resou
   const rendered = pulumi.all([base, discovered]).apply(([p, found]) => (discoveries.length === 0 ? p : planCluster(p.config, { discovered: found })));
   // Secret files are rendered apart, with the secret values, into a secret Output: the state stays plain.
   const secretFiles = pulumi.secret(pulumi.all([base, pulumi.output(options.secrets ?? {})]).apply(([p, secrets]) => secretFilesOf(p, secrets as Record<string, string>)));
-  const hostArgs = (host: string): HostRoleArgs => ({
+  const desiredOf = (host: string) => ({
     host,
     target: base.apply((p) => hostPlan(p, host).target),
     state: rendered.apply((p) => hostPlan(p, host).state),
     secretFiles: secretFiles.apply((all) => all[host] ?? {}),
-    drainSeconds: options.drainSeconds,
   });
+
+  // Every host's prepare (packages, staged and validated files: nothing that changes traffic) at once: nothing orders
+  // them. Every commit (HostConfig) depends on all of them, so a failed prepare anywhere leaves every host as it was.
+  const order = planned?.order ?? { realServers: [], directors: [] };
+  const prepares = new Map<string, HostPrepare>();
+  for (const host of [...order.realServers, ...order.directors])
+    prepares.set(host, new HostPrepare(`${name}-${host}-prepare`, desiredOf(host), { parent: scope }));
+  const allPrepares = [...prepares.values()];
+  const hostArgs = (host: string): HostRoleArgs => ({ ...desiredOf(host), drainSeconds: options.drainSeconds, prepared: prepares.get(host)?.prepared });
 
   // Real servers first, then the directors: those not holding a VIP now first, the live MASTER last (falling back
   // to ascending priority). The chain is decided once every Director exists; destroy runs it in reverse.
-  const order = planned?.order ?? { realServers: [], directors: [] };
-  const realServers = order.realServers.map((host) => sinks.realServer(host, hostArgs(host)));
+  const realServers = order.realServers.map((host) => sinks.realServer(host, hostArgs(host), allPrepares));
   const source: LiveOrderSource =
     options.liveOrder === false
       ? { why: "liveOrder is off" }
@@ -154,7 +164,7 @@ export function declareCluster<D extends pulumi.Resource, R extends pulumi.Resou
   const byHost = new Map<string, D>();
   const directors: D[] = [];
   for (const host of order.directors) {
-    const dependsOn = directorOrder.then((o) => [...realServers, ...o.slice(0, o.indexOf(host)).map((h) => byHost.get(h)!)]);
+    const dependsOn = directorOrder.then((o) => [...allPrepares, ...realServers, ...o.slice(0, o.indexOf(host)).map((h) => byHost.get(h)!)]);
     const director = sinks.director(host, hostArgs(host), dependsOn);
     byHost.set(host, director);
     directors.push(director);
@@ -168,6 +178,7 @@ export function declareCluster<D extends pulumi.Resource, R extends pulumi.Resou
     directors,
     realServers,
     discoveries,
+    prepares: allPrepares,
     directorHosts: planned?.structure.directors.map((d) => d.host) ?? [],
     realServerHosts: planned ? planned.structure.hosts.filter((h) => planned.structure.members.has(h)) : [],
     vipAddresses: base.apply((p) => p.vips),

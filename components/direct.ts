@@ -6,7 +6,7 @@ import { requireValidCluster } from "../core/config/validate";
 import { ClusterPlan, hostPlan, planCluster } from "../core/plan";
 import { describeDiscovered } from "../core/plan/discovery";
 import { targetOf } from "../core/plan/target";
-import { deploymentOf } from "../host/deploy";
+import { deploymentOf, Prepared } from "../host/deploy";
 import { decideDirectorOrder } from "../host/director-order";
 import { discoverValues } from "../host/discovery";
 import { pooledTransport } from "../host/ssh";
@@ -14,6 +14,7 @@ import { secretReader, sshTargetFor } from "../host/ssh-target";
 import type { Transport } from "../host/transport";
 import { readVipHolders } from "../host/vip-holders";
 import { hostConfigProvider, HostConfigInputs, HostConfigOutputs } from "./host-config-provider";
+import { hostPrepareProvider, HostPrepareInputs } from "./host-prepare-provider";
 
 export type DeploymentState = Record<string, HostConfigOutputs>;
 
@@ -38,12 +39,14 @@ export interface DirectOptions {
   secrets?: Record<string, string>;
   drainSeconds?: number;
   log?: (line: string) => void;
-  /** Called as each host's apply starts and ends (progress display). */
-  onHost?: (host: string, phase: "start" | "done") => void;
+  /** Called as each host's prepare and commit start and end (progress display). */
+  onHost?: (host: string, phase: "start" | "done", step: "prepare" | "commit") => void;
 }
 
 export async function configureSecrets(secrets: Record<string, string> = {}): Promise<void> {
-  await hostConfigProvider.configure({ config: { get: (k: string) => secrets[k], require: (k: string) => { if (!(k in secrets)) throw new Error(`missing config ${k}`); return secrets[k]; } } } as never);
+  const config = { get: (k: string) => secrets[k], require: (k: string) => { if (!(k in secrets)) throw new Error(`missing config ${k}`); return secrets[k]; } };
+  await hostConfigProvider.configure({ config } as never);
+  await hostPrepareProvider.configure({ config } as never);
 }
 
 /** The plan with the values the config leaves out (MACs, interfaces) first read on the hosts concerned. */
@@ -82,6 +85,44 @@ export async function orderForApply(
   return [...realServers, ...live];
 }
 
+type Action = "create" | "replace" | "update" | "same";
+
+/** What a host's commit will be, from the provider's own diff (as the engine decides it). */
+async function actionOf(name: string, inputs: HostConfigInputs, old: HostConfigOutputs | undefined): Promise<Action> {
+  if (!old) return "create";
+  const diff = await hostConfigProvider.diff(name, old, inputs);
+  if (diff.replaces && diff.replaces.length > 0) return "replace";
+  return diff.changes === false ? "same" : "update";
+}
+
+/**
+ * The prepare phase of every host that changes, all at once (as the engine runs the HostPrepare resources, which
+ * nothing orders). Any failure fails the apply before any host's commit: every host keeps its running config.
+ */
+async function prepareAll(
+  hosts: { name: string; action: Action; inputs: HostConfigInputs; old?: HostConfigOutputs }[],
+  previous: DeploymentState,
+  onHost: DirectOptions["onHost"],
+): Promise<Record<string, Prepared>> {
+  const results = await Promise.allSettled(
+    hosts.map(async ({ name, action, inputs, old }) => {
+      const { drainSeconds: _d, ...desired } = inputs;
+      onHost?.(name, "start", "prepare");
+      const prepared = old && action === "update" ? await hostPreparePrepare(name, old, desired) : await hostPrepareCreate(desired);
+      onHost?.(name, "done", "prepare");
+      return [name, prepared] as const;
+    }),
+  );
+  const failed = results.findIndex((r) => r.status === "rejected");
+  if (failed >= 0) throw new ApplyError(hosts[failed].name, (results[failed] as PromiseRejectedResult).reason as Error, previous);
+  return Object.fromEntries(results.map((r) => (r as PromiseFulfilledResult<readonly [string, Prepared]>).value));
+}
+
+const hostPrepareCreate = async (inputs: HostPrepareInputs): Promise<Prepared> => (await hostPrepareProvider.create(inputs)).outs!;
+// The deployed outputs hold what an earlier prepare recorded: the state and the baseline.
+const hostPreparePrepare = async (name: string, old: HostConfigOutputs, inputs: HostPrepareInputs): Promise<Prepared> =>
+  (await hostPrepareProvider.update(name, { ...old, lastChanges: [] }, inputs)).outs!;
+
 /** Converges every host of the cluster; returns the new deployment state (the provider outputs per host). */
 export async function applyCluster(raw: unknown, previous: DeploymentState = {}, options: DirectOptions = {}): Promise<DeploymentState> {
   const log = options.log ?? (() => undefined);
@@ -90,16 +131,27 @@ export async function applyCluster(raw: unknown, previous: DeploymentState = {},
   const transportFor = sshTransportFor(config, options.secrets);
   const plan = await planWithDiscovery(config, options.secrets, transportFor, log);
   const order = await orderForApply(plan, previous, transportFor, log);
+  const hosts = await Promise.all(
+    order.map(async (name) => {
+      const inputs = deploymentOf(hostPlan(plan, name).desired, options.drainSeconds ?? 5);
+      return { name, inputs, old: previous[name], action: await actionOf(name, inputs, previous[name]) };
+    }),
+  );
+  const prepared = await prepareAll(hosts.filter((h) => h.action !== "same"), previous, options.onHost);
   const next: DeploymentState = {};
   const gone = new Set<string>(); // deleted from their host during this apply
   let current = "";
   try {
-    for (const name of order) {
+    for (const { name, inputs, old, action } of hosts) {
       current = name;
-      const inputs = deploymentOf(hostPlan(plan, name).desired, options.drainSeconds ?? 5);
-      options.onHost?.(name, "start");
-      next[name] = await applyHost(name, inputs, previous[name], log, () => gone.add(name));
-      options.onHost?.(name, "done");
+      if (action === "same") {
+        log(`${name}: unchanged`);
+        next[name] = old!;
+        continue;
+      }
+      options.onHost?.(name, "start", "commit");
+      next[name] = await commitHost(name, action, { ...inputs, prepared: prepared[name] }, old, log, () => gone.add(name));
+      options.onHost?.(name, "done", "commit");
     }
     for (const name of Object.keys(previous).reverse()) {
       if (next[name]) continue;
@@ -115,23 +167,18 @@ export async function applyCluster(raw: unknown, previous: DeploymentState = {},
   return next;
 }
 
-async function applyHost(name: string, inputs: HostConfigInputs, old: HostConfigOutputs | undefined, log: (l: string) => void, deleted: () => void): Promise<HostConfigOutputs> {
-  if (!old) {
+async function commitHost(name: string, action: Exclude<Action, "same">, inputs: HostConfigInputs, old: HostConfigOutputs | undefined, log: (l: string) => void, deleted: () => void): Promise<HostConfigOutputs> {
+  if (action === "create" || !old) {
     const created = (await hostConfigProvider.create(inputs)).outs!;
     log(`${name}: created (${created.lastChanges.length} changes)`);
     return created;
   }
-  const diff = await hostConfigProvider.diff(name, old, inputs);
-  if (diff.replaces && diff.replaces.length > 0) {
+  if (action === "replace") {
     await hostConfigProvider.delete(name, old);
     deleted();
     const created = (await hostConfigProvider.create(inputs)).outs!;
     log(`${name}: replaced`);
     return created;
-  }
-  if (diff.changes === false) {
-    log(`${name}: unchanged`);
-    return old;
   }
   const updated = (await hostConfigProvider.update(name, old, inputs)).outs!;
   log(`${name}: updated (${updated.lastChanges.join("; ") || "no host changes"})`);

@@ -39,7 +39,8 @@ export class Director extends pulumi.ComponentResource implements HostRole {
       cluster.register({ kind: "director", component: this, host, settings, serving });
     } else {
       this.host = args.host;
-      this.attach(args);
+      // Its HostConfig waits for what the component waits for (the prepares, and the order before it).
+      this.attach(args, opts?.dependsOn);
     }
   }
 
@@ -49,7 +50,7 @@ export class Director extends pulumi.ComponentResource implements HostRole {
     return this.attached;
   }
 
-  attach(args: HostRoleArgs, dependsOn?: pulumi.Input<pulumi.Resource[]>): void {
+  attach(args: HostRoleArgs, dependsOn?: pulumi.CustomResourceOptions["dependsOn"]): void {
     if (this.attached) throw new Error(`pulumi-lvs: Director ${this.resourceName} already has its host config`);
     this.attached = new HostConfig(`${this.resourceName}-config`, args, dependsOn ? { parent: this, dependsOn } : { parent: this });
     this.hostConfig.resolve(this.attached);

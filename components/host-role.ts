@@ -4,6 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { TargetInputs } from "../core/plan/target";
 import type { HostState } from "../core/render/host-state";
+import type { Prepared } from "../host/deploy";
 import type { DirectorInputConfig, RealServerInputConfig } from "../core/config/input";
 import type { ServiceModel } from "../core/model/cluster";
 import type { HostInput, ServiceInput } from "./cluster-input";
@@ -14,12 +15,14 @@ export interface HostRoleArgs {
   state: pulumi.Input<HostState>;
   secretFiles?: pulumi.Input<Record<string, string>>;
   drainSeconds?: pulumi.Input<number>;
+  /** The host's prepare phase (its HostPrepare's outputs). */
+  prepared?: pulumi.Input<Prepared>;
 }
 
 /** A Director or RealServer: it receives its host's plan arguments (and its place in the apply order) once. */
 export interface HostRole extends pulumi.ComponentResource {
   readonly host: string;
-  attach(args: HostRoleArgs, dependsOn?: pulumi.Input<pulumi.Resource[]>): void;
+  attach(args: HostRoleArgs, dependsOn?: pulumi.CustomResourceOptions["dependsOn"]): void;
 }
 
 export interface VipRoleArgs {

@@ -32,7 +32,8 @@ export class RealServer extends pulumi.ComponentResource implements HostRole {
       cluster.register({ kind: "realServer", component: this, host, settings });
     } else {
       this.host = args.host;
-      this.attach(args);
+      // Its HostConfig waits for what the component waits for (the prepares, and the order before it).
+      this.attach(args, opts?.dependsOn);
     }
   }
 
@@ -41,7 +42,7 @@ export class RealServer extends pulumi.ComponentResource implements HostRole {
     return this.attached;
   }
 
-  attach(args: HostRoleArgs, dependsOn?: pulumi.Input<pulumi.Resource[]>): void {
+  attach(args: HostRoleArgs, dependsOn?: pulumi.CustomResourceOptions["dependsOn"]): void {
     if (this.attached) throw new Error(`pulumi-lvs: RealServer ${this.resourceName} already has its host config`);
     this.attached = new HostConfig(`${this.resourceName}-config`, args, dependsOn ? { parent: this, dependsOn } : { parent: this });
     this.hostConfig.resolve(this.attached);

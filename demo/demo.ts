@@ -169,7 +169,10 @@ async function provision(lab: LabState, raw: unknown): Promise<void> {
   }
   say(`provisioning ${path.relative(ROOT, STACK_FILE)} through components/direct.ts (no pulumi CLI on PATH nor built by .ci/pulumi-cli: the same HostConfig provider, driven directly; state in ${statePath()})`);
   const progress = new HostProgress("converging", say);
-  const onHost = (host: string, phase: "start" | "done") => (phase === "start" ? progress.start(host) : progress.done(host));
+  const onHost = (host: string, phase: "start" | "done", step: "prepare" | "commit") => {
+    const key = step === "prepare" ? `${host} (prepare)` : host;
+    return phase === "start" ? progress.start(key) : progress.done(key);
+  };
   const deployment = await applyCluster(raw, fresh ? {} : previous!.deployment, { log: (l) => say(`  ${l}`), onHost }).finally(() => progress.stop());
   saveState({ labStartedAt: lab.startedAt, mode: "direct", stackFile: STACK_FILE, deployment });
 }

@@ -48,10 +48,18 @@ export class HostProgress {
   }
 }
 
-/** A HostConfig's host from an engine event (`<prefix>-<host>-config` is the resource name); undefined for others. */
+/**
+ * What a step of an engine event converges: a HostConfig's host (`<prefix>-<host>-config`), or `<host> (prepare)` for
+ * a HostPrepare (`<prefix>-<host>-prepare`); undefined for other resources.
+ */
 function hostConfigHost(urn: string | undefined, type: string | undefined): string | undefined {
-  if (!urn || !type?.endsWith(":HostConfig")) return undefined;
-  return /-([^-:]+)-config$/.exec(urn)?.[1];
+  if (!urn) return undefined;
+  if (type?.endsWith(":HostConfig")) return /-([^-:]+)-config$/.exec(urn)?.[1];
+  if (type?.endsWith(":HostPrepare")) {
+    const host = /-([^-:]+)-prepare$/.exec(urn)?.[1];
+    return host && `${host} (prepare)`;
+  }
+  return undefined;
 }
 
 /** Feeds a HostProgress from the engine's events: a HostConfig step starting, and its outputs arriving (done). */

@@ -40,11 +40,15 @@ export function baselineFrom(state: HostState, facts: HostFacts, managedMarkers:
  * the values recorded when pulumi-lvs first touched it.
  */
 export function extendBaseline(baseline: Baseline, old: HostState, next: HostState, facts: HostFacts, managedMarkers: Record<string, boolean>): Baseline {
-  const fresh = baselineFrom(next, facts, managedMarkers);
+  return extendBaselineFrom(baseline, old, next, baselineFrom(next, facts, managedMarkers));
+}
+
+/** extendBaseline with the pre-update values already recorded as a baseline of `next` (`fresh`). */
+export function extendBaselineFrom(baseline: Baseline, old: HostState, next: HostState, fresh: Baseline): Baseline {
   const ownedKeepalived = old.files.some((f) => f.path === PATHS.keepalivedConf);
   return {
     sysctls: { ...Object.fromEntries(Object.entries(fresh.sysctls).filter(([k]) => !(k in old.sysctls))), ...baseline.sysctls },
-    modules: [...new Set([...baseline.modules, ...next.modules.filter((m) => !old.modules.includes(m) && facts.modules.includes(m))])],
+    modules: [...new Set([...baseline.modules, ...next.modules.filter((m) => !old.modules.includes(m) && fresh.modules.includes(m))])],
     foreignFiles: [...baseline.foreignFiles, ...fresh.foreignFiles.filter((p) => !baseline.foreignFiles.includes(p) && !old.files.some((f) => f.path === p))],
     keepalivedActive: ownedKeepalived ? baseline.keepalivedActive : fresh.keepalivedActive,
     keepalivedEnabled: ownedKeepalived ? baseline.keepalivedEnabled : fresh.keepalivedEnabled,

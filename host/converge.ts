@@ -1,8 +1,12 @@
-// Converges one host: gather facts, plan, apply in one batch, then confirm nothing is left to do.
+// Converges one host in two phases. Prepare: read the facts, then run what cannot change traffic (planPrepare) in one
+// batch. Commit: read the facts, then apply the rest and read the facts again in one batch, to confirm nothing is
+// left to do.
 import type { HostState } from "../core/render/host-state";
 import { CommandError } from "./errors";
+import { batchScript, splitBatch } from "./facts/fact";
 import { factsScript, HostFacts, parseFacts } from "./facts/host-facts";
-import { planHost, Plan } from "./plan";
+import { managedMarkers } from "./facts/managed-markers";
+import { planHost, planPrepare, Plan } from "./plan";
 import type { Transport } from "./transport";
 
 export interface ConvergeResult {
@@ -13,15 +17,28 @@ export interface ConvergeResult {
   facts: HostFacts;
 }
 
+/** A host's facts and which managed paths already carry pulumi-lvs's marker, in one round trip. */
+export interface HostReading {
+  facts: HostFacts;
+  markers: Record<string, boolean>;
+}
+
 export async function gatherFacts(transport: Transport, state: HostState): Promise<HostFacts> {
   const result = await transport.run(factsScript(state));
   if (result.code !== 0) throw new CommandError(transport.host, "reading host facts", result.code, result.stderr);
   return parseFacts(state, result.stdout);
 }
 
+export async function readHost(transport: Transport, state: HostState): Promise<HostReading> {
+  const markers = managedMarkers(state.files.map((f) => f.path));
+  const result = await transport.run(factsScript(state) + batchScript([markers]));
+  if (result.code !== 0) throw new CommandError(transport.host, "reading host facts", result.code, result.stderr);
+  return { facts: parseFacts(state, result.stdout), markers: markers.parse(splitBatch(result.stdout).get(markers.id) ?? "") };
+}
+
 /** The batch script: each step announces itself on stdout so a failure names the step that failed. */
-export function applyScript(plan: Plan): string {
-  const lines = ["set -e"];
+export function applyScript(plan: Plan, first: string[] = []): string {
+  const lines = ["set -e", ...first];
   for (const step of plan.steps) {
     if (step.result.commands.length === 0) continue;
     lines.push(`echo '@@step ${step.name}'`, ...step.result.commands);
@@ -34,13 +51,34 @@ export function failedStep(stdout: string): string {
   return steps.length > 0 ? steps[steps.length - 1][1] : "apply";
 }
 
-export async function converge(transport: Transport, state: HostState): Promise<ConvergeResult> {
-  const facts = await gatherFacts(transport, state);
-  const plan = planHost(state, facts);
-  if (plan.commands.length === 0) return { host: transport.host, changes: [], commandsRun: 0, facts };
+const VERIFY = "@@verify";
+
+/** Runs the prepare phase; `facts` are the host's facts read just before (e.g. with the baseline). */
+export async function prepare(transport: Transport, state: HostState, facts: HostFacts): Promise<string[]> {
+  const plan = planPrepare(state, facts);
+  if (plan.commands.length === 0) return [];
   const result = await transport.run(applyScript(plan));
   if (result.code !== 0) throw new CommandError(transport.host, `step "${failedStep(result.stdout)}"`, result.code, result.stderr);
-  const after = await gatherFacts(transport, state);
+  return plan.changes;
+}
+
+/**
+ * Converges the host to `state`. `facts`: read just before, when the caller has them (else read here). `first`:
+ * commands that must run before any change, in the same batch (backing up files that were not ours). The facts
+ * that confirm the result are read at the end of that batch, not in another round trip.
+ */
+export async function converge(transport: Transport, state: HostState, options: { facts?: HostFacts; first?: string[] } = {}): Promise<ConvergeResult> {
+  const facts = options.facts ?? (await gatherFacts(transport, state));
+  const first = options.first ?? [];
+  const plan = planHost(state, facts);
+  if (plan.commands.length === 0 && first.length === 0) return { host: transport.host, changes: [], commandsRun: 0, facts };
+  // The facts are read with `set +e`: a fact's exit status is not an error.
+  const result = await transport.run(`${applyScript(plan, first)}set +e\necho '${VERIFY}'\n${factsScript(state)}`);
+  if (result.code !== 0) throw new CommandError(transport.host, `step "${failedStep(result.stdout)}"`, result.code, result.stderr);
+  const out = "\n" + result.stdout;
+  const at = out.lastIndexOf(`\n${VERIFY}\n`);
+  if (at < 0) throw new CommandError(transport.host, "verification after apply", null, "the facts after the apply were not reported");
+  const after = parseFacts(state, out.slice(at + VERIFY.length + 2));
   const left = planHost(state, after);
   if (left.commands.length > 0)
     throw new CommandError(transport.host, "verification after apply", null, `still differs: ${left.changes.join("; ")}`);

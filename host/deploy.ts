@@ -6,14 +6,14 @@ import { desiredOf, HostDesired, joinFiles } from "../core/plan/desired";
 import { DeployedMembers, drainingState } from "../core/plan/drain";
 import type { TargetInputs } from "../core/plan/target";
 import type { HostState } from "../core/render/host-state";
-import { Baseline, baselineFrom, extendBaseline } from "./baseline";
-import { converge, gatherFacts } from "./converge";
+import { Baseline, baselineFrom, extendBaselineFrom } from "./baseline";
+import { converge, gatherFacts, prepare as prepareHost, readHost } from "./converge";
 import { CommandError } from "./errors";
-import { batchScript, Fact, splitBatch } from "./facts/fact";
-import { managedMarkers } from "./facts/managed-markers";
+import type { HostFacts } from "./facts/host-facts";
 import { canonical, sameHostState } from "./host-settings";
 import { planHost } from "./plan";
 import { backupForeignFiles, planTeardown, removedState } from "./teardown";
+import { inPhase } from "./trace";
 import type { Transport } from "./transport";
 
 /** Bump when create/read/delete behaviour changes: refresh and destroy run the provider code stored in state. */
@@ -66,9 +66,31 @@ export function replacedBy(deployed: Pick<HostDeployment, "host" | "target">, ne
   return keys;
 }
 
+/**
+ * What a host's prepare phase did (the HostPrepare resource's outputs): for which desired state, and the host's
+ * baseline as it was before pulumi-lvs first changed anything the state manages — the prepare runs first, so the
+ * commit takes its baseline from here rather than from a host the prepare has already changed.
+ */
+export interface Prepared {
+  hash: string;
+  baseline: Baseline;
+  lastChanges: string[];
+}
+
+/** What a prepare starts from: the state it prepared last time (or that was deployed) and its baseline. */
+export interface PreparedBefore {
+  state: HostState;
+  baseline: Baseline;
+}
+
 export interface HostOrchestrator {
+  /**
+   * The prepare phase (host/plan.ts planPrepare): packages, users, modules, files staged and validated; nothing that
+   * changes traffic. Safe to run on every host at once.
+   */
+  prepare(next: HostDeployment, before?: PreparedBefore): Promise<Prepared>;
   /** Converges the host to `next`: a create without `previous`, else an update from it. */
-  apply(next: HostDeployment, previous?: Previous): Promise<DeployedHost>;
+  apply(next: HostDeployment, previous?: Previous, prepared?: Prepared): Promise<DeployedHost>;
   /** What differs on the host from what was deployed; empty when it is converged. */
   drift(deployed: DeployedHost): Promise<string[]>;
   /** Removes what the deployment manages and restores what it replaced. */
@@ -77,64 +99,79 @@ export interface HostOrchestrator {
 
 export type Connect = (host: string, target: TargetInputs) => Promise<Transport>;
 
-async function readFact<T>(transport: Transport, fact: Fact<T>): Promise<T> {
-  const r = await transport.run(batchScript([fact]));
-  return fact.parse(splitBatch(r.stdout).get(fact.id) ?? "");
-}
-
 async function run(transport: Transport, host: string, what: string, commands: string[]): Promise<void> {
   if (commands.length === 0) return;
   const r = await transport.run(commands.join("\n") + "\n");
   if (r.code !== 0) throw new CommandError(host, what, r.code, r.stderr);
 }
 
-const markersOf = (transport: Transport, state: HostState) => readFact(transport, managedMarkers(state.files.map((f) => f.path)));
+/** Nothing an update's teardown would look at: no need to read the host for it. */
+function nothingRemoved(s: HostState): boolean {
+  return [s.files, s.services, s.modules, s.users, s.packages, s.addresses, s.fwmarkRules].every((l) => (l?.length ?? 0) === 0) && Object.keys(s.sysctls ?? {}).length === 0;
+}
+
+/** The prepare's baseline, when it was recorded for exactly this deployment. */
+const preparedFor = (next: HostDeployment, prepared?: Prepared): Baseline | undefined => (prepared && prepared.hash === next.hash ? prepared.baseline : undefined);
 
 export function hostOrchestrator(connect: Connect, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): HostOrchestrator {
-  async function create(next: HostDeployment): Promise<DeployedHost> {
+  async function create(next: HostDeployment, prepared?: Prepared): Promise<DeployedHost> {
     const state = joinFiles(next);
     const transport = await connect(next.host, next.target);
-    const baseline = baselineFrom(state, await gatherFacts(transport, state), await markersOf(transport, state));
-    const backups = backupForeignFiles(baseline);
-    if (backups.length > 0) await run(transport, next.host, "backing up existing files", ["set -e", ...backups]);
-    const result = await converge(transport, state);
+    const reading = await readHost(transport, state);
+    const baseline = preparedFor(next, prepared) ?? baselineFrom(state, reading.facts, reading.markers);
+    const result = await converge(transport, state, { facts: reading.facts, first: backupForeignFiles(baseline) });
     return { ...next, baseline, lastChanges: result.changes, drift: [] };
   }
 
-  async function update(next: HostDeployment, previous: Previous): Promise<DeployedHost> {
+  async function update(next: HostDeployment, previous: Previous, prepared?: Prepared): Promise<DeployedHost> {
     const old = previous.deployed;
     const transport = await connect(next.host, next.target);
     const [oldState, newState] = [joinFiles(old), joinFiles(next)];
     // What the update newly manages gets its pre-update values recorded (before anything is written); what it stops
     // managing goes back to them.
-    const baseline = extendBaseline(old.baseline, oldState, newState, await gatherFacts(transport, newState), await markersOf(transport, newState));
+    const reading = await readHost(transport, newState);
+    const fresh = preparedFor(next, prepared) ?? baselineFrom(newState, reading.facts, reading.markers);
+    const baseline = extendBaselineFrom(old.baseline, oldState, newState, fresh);
     const backups = backupForeignFiles(baseline).filter((_, i) => !old.baseline.foreignFiles.includes(baseline.foreignFiles[i]));
-    if (backups.length > 0) await run(transport, next.host, "backing up existing files", ["set -e", ...backups]);
     const changes: string[] = [];
     const draining = drainingState(newState, previous.members);
+    let facts: HostFacts | undefined = reading.facts;
     if (draining) {
-      changes.push(...(await converge(transport, draining)).changes.map((c) => `drain: ${c}`));
+      changes.push(...(await converge(transport, draining, { first: backups })).changes.map((c) => `drain: ${c}`));
       await sleep(next.drainSeconds * 1000);
+      facts = undefined;
     }
-    const result = await converge(transport, newState);
+    const result = await converge(transport, newState, { facts, first: draining ? [] : backups });
     const removed = removedState(oldState, newState);
-    const down = planTeardown(removed, await gatherFacts(transport, removed), baseline);
+    const down = nothingRemoved(removed) ? { commands: [], changes: [] } : planTeardown(removed, await gatherFacts(transport, removed), baseline);
     await run(transport, next.host, "removing what the update no longer manages", down.commands);
     return { ...next, baseline, lastChanges: [...changes, ...result.changes, ...down.changes], drift: [] };
   }
 
   return {
-    apply: (next, previous) => (previous ? update(next, previous) : create(next)),
-    async drift(deployed) {
-      const state = joinFiles(deployed);
-      const transport = await connect(deployed.host, deployed.target);
-      return planHost(state, await gatherFacts(transport, state)).changes;
+    async prepare(next, before) {
+      const state = joinFiles(next);
+      return inPhase(next.host, "prepare", async () => {
+        const transport = await connect(next.host, next.target);
+        const reading = await readHost(transport, state);
+        const fresh = baselineFrom(state, reading.facts, reading.markers);
+        const baseline = before ? extendBaselineFrom(before.baseline, before.state, state, fresh) : fresh;
+        return { hash: next.hash, baseline, lastChanges: await prepareHost(transport, state, reading.facts) };
+      });
     },
-    async remove(deployed) {
-      const state = joinFiles(deployed);
-      const transport = await connect(deployed.host, deployed.target);
-      const plan = planTeardown(state, await gatherFacts(transport, state), deployed.baseline);
-      await run(transport, deployed.host, "teardown", plan.commands);
-    },
+    apply: (next, previous, prepared) => inPhase(next.host, "commit", () => (previous ? update(next, previous, prepared) : create(next, prepared))),
+    drift: (deployed) =>
+      inPhase(deployed.host, "read", async () => {
+        const state = joinFiles(deployed);
+        const transport = await connect(deployed.host, deployed.target);
+        return planHost(state, await gatherFacts(transport, state)).changes;
+      }),
+    remove: (deployed) =>
+      inPhase(deployed.host, "teardown", async () => {
+        const state = joinFiles(deployed);
+        const transport = await connect(deployed.host, deployed.target);
+        const plan = planTeardown(state, await gatherFacts(transport, state), deployed.baseline);
+        await run(transport, deployed.host, "teardown", plan.commands);
+      }),
   };
 }

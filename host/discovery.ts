@@ -6,6 +6,7 @@ import { batchScript, Fact, splitBatch } from "./facts/fact";
 import { interfaceMac, routeInterface } from "./facts/network";
 import { firewallBackend } from "./facts/firewall";
 import { HostError } from "./errors";
+import { inPhase } from "./trace";
 import type { Transport } from "./transport";
 import { assertNever } from "../core/util/never";
 
@@ -99,7 +100,7 @@ export async function discoverValues(transportFor: (host: string) => Promise<Tra
     [...byHost].map(async ([host, rs]) => {
       if (rs.every((r) => r.known !== undefined)) return parseDiscovery(rs, "");
       try {
-        const r = await (await transportFor(host)).run(discoveryScript(rs), { timeoutMs: 60_000 });
+        const r = await inPhase(host, "discover", async () => (await transportFor(host)).run(discoveryScript(rs), { timeoutMs: 60_000 }));
         return parseDiscovery(rs, r.stdout);
       } catch (e) {
         if (e instanceof DiscoveryError) throw e;

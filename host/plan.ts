@@ -3,7 +3,7 @@ import type { HostState } from "../core/render/host-state";
 import type { HostFacts } from "./facts/host-facts";
 import { ensurePackages } from "./steps/packages";
 import { ensureUsers } from "./steps/users";
-import { ensureFiles } from "./steps/files";
+import { ensureFiles, stageFiles } from "./steps/files";
 import { ensureModules } from "./steps/modules";
 import { ensureSysctls } from "./steps/sysctls";
 import { ensureUnits } from "./steps/units";
@@ -21,7 +21,7 @@ export interface Plan extends StepResult {
  * the fwmark unit has loaded the rules where they belong.
  */
 export function planHost(state: HostState, facts: HostFacts): Plan {
-  const steps = [
+  return planOf([
     { name: "packages", result: ensurePackages(state, facts) },
     { name: "users", result: ensureUsers(state, facts) },
     { name: "files", result: ensureFiles(state, facts) },
@@ -30,7 +30,24 @@ export function planHost(state: HostState, facts: HostFacts): Plan {
     { name: "units", result: ensureUnits(state, facts) },
     { name: "iptables-chains", result: ensureNoStaleChains(state, facts) },
     { name: "sync-daemons", result: ensureSyncDaemons(state, facts) },
-  ];
+  ]);
+}
+
+/**
+ * The prepare phase: what cannot change traffic, run on every host at once before any commit — packages, the script
+ * user, kernel modules, and every changed file staged beside its target and validated there. The commit (planHost)
+ * then finds these done and the files staged, so it only moves files, sets sysctls and reloads.
+ */
+export function planPrepare(state: HostState, facts: HostFacts): Plan {
+  return planOf([
+    { name: "packages", result: ensurePackages(state, facts) },
+    { name: "users", result: ensureUsers(state, facts) },
+    { name: "modules", result: ensureModules(state, facts) },
+    { name: "stage-files", result: stageFiles(state, facts) },
+  ]);
+}
+
+function planOf(steps: { name: string; result: StepResult }[]): Plan {
   return {
     steps,
     commands: steps.flatMap((s) => s.result.commands),

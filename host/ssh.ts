@@ -2,6 +2,7 @@
 import type { Client, ConnectConfig } from "ssh2";
 import { HostError } from "./errors";
 import { HostKeyPolicy, HostKeyVerdict, verifyHostKey } from "./host-keys";
+import { currentPhase, traced } from "./trace";
 import type { RunResult, Transport } from "./transport";
 
 export interface SshTarget {
@@ -118,7 +119,7 @@ export class SshTransport implements Transport {
   ) {}
 
   static async open(target: SshTarget): Promise<SshTransport> {
-    const { client, jump } = await connectWithRetry(target);
+    const { client, jump } = await traced((start, end) => ({ t: "connect", host: target.name, start, end }), () => connectWithRetry(target));
     const transport = new SshTransport(target.name, client, jump, target.user !== "root", target.commandTimeoutMs);
     client.once("close", () => {
       transport.closed = true;
@@ -142,7 +143,9 @@ export class SshTransport implements Transport {
   run(script: string, options: { timeoutMs?: number } = {}): Promise<RunResult> {
     const command = this.sudo ? "sudo -n sh -s" : "sh -s";
     const wrapped = `{\n${script}\n} </dev/null\n`;
-    const next = this.queue.then(() => this.exec(command, wrapped, options.timeoutMs ?? this.commandTimeoutMs));
+    const phase = currentPhase();
+    const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
+    const next = this.queue.then(() => traced((start, end) => ({ t: "run", host: this.host, phase, start, end }), () => this.exec(command, wrapped, timeoutMs)));
     this.queue = next.catch(() => undefined);
     return next;
   }

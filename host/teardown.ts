@@ -10,6 +10,7 @@ import type { StepResult } from "./steps/step";
 import { HOST_SETTING_KEYS, HOST_SETTINGS } from "./host-settings";
 import { removeChainCommands } from "./steps/iptables-chain";
 import { IPTABLES_VARIANTS } from "./facts/iptables";
+import { STAGED_SUFFIX } from "./facts/files";
 
 export function planTeardown(state: HostState, facts: HostFacts, baseline: Baseline): StepResult {
   const commands: string[] = [];
@@ -50,6 +51,12 @@ export function planTeardown(state: HostState, facts: HostFacts, baseline: Basel
       commands.push(`${sh("ipvsadm", "--stop-daemon", mode)} || true`);
       changes.push(`stop the IPVS ${mode} sync daemon`);
     }
+  const staged = state.files.map((f) => f.path + STAGED_SUFFIX).filter((p) => facts.files[p] !== undefined);
+  if (staged.length > 0) {
+    // Left by a prepare whose commit never came (another host's prepare failed, or the apply was cancelled).
+    commands.push(sh("rm", "-f", ...staged));
+    changes.push(...staged.map((p) => `remove ${p}`));
+  }
   for (const f of state.files) {
     if (facts.files[f.path] === undefined && !baseline.foreignFiles.includes(f.path)) continue;
     if (baseline.foreignFiles.includes(f.path)) {

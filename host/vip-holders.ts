@@ -3,6 +3,7 @@
 import { NAMES } from "../core/render/paths";
 import { allAddresses } from "./facts/addresses";
 import { batchScript, splitBatch } from "./facts/fact";
+import { inPhase } from "./trace";
 import type { Transport } from "./transport";
 
 /** VIPs held, by director; directors holding none are absent. */
@@ -30,7 +31,7 @@ export async function readVipHolders(
   const held = await Promise.all(
     directors.map(async (host): Promise<string[]> => {
       try {
-        const r = await (await transportFor(host)).run(vipHolderScript, { timeoutMs: 30_000 });
+        const r = await inPhase(host, "order", async () => (await transportFor(host)).run(vipHolderScript, { timeoutMs: 30_000 }));
         return parseHeldVips(vips, r.stdout);
       } catch (e) {
         const why = e instanceof Error ? e.message.replace(/^host \S+: /, "") : String(e);

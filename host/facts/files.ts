@@ -2,6 +2,14 @@
 import type { Fact } from "./fact";
 import { sh } from "../quote";
 
+/** Where the prepare phase leaves a validated file for the commit to move into place. */
+export const STAGED_SUFFIX = ".pulumi-lvs-staged";
+
+/** The staged copies of the managed files (read with them, so the commit knows what the prepare left). */
+export function stagedPaths(paths: string[]): string[] {
+  return paths.map((p) => p + STAGED_SUFFIX);
+}
+
 export interface FileFact {
   sha256: string;
   mode: string;

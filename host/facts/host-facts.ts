@@ -8,7 +8,7 @@ import { keepalivedVersion } from "./keepalived";
 import { loadedModules } from "./modules";
 import { sysctlValues } from "./sysctls";
 import { interfaceAddresses } from "./addresses";
-import { fileStates, FileFact } from "./files";
+import { fileStates, FileFact, stagedPaths } from "./files";
 import { unitStates, UnitState } from "./units";
 import { nftTable, NftTable } from "./nft";
 import { iptablesChains, IptablesFacts } from "./iptables";
@@ -41,7 +41,7 @@ export function factsFor(state: HostState, extraFiles: string[] = []): Record<ke
     modules: loadedModules,
     sysctls: sysctlValues(Object.keys(state.sysctls)),
     vipAddresses: interfaceAddresses(NAMES.vipDevice),
-    files: fileStates([...new Set([...state.files.map((f) => f.path), ...extraFiles])]),
+    files: fileStates([...new Set([...state.files.map((f) => f.path), ...stagedPaths(state.files.map((f) => f.path)), ...extraFiles])]),
     units: unitStates(MANAGED_UNITS),
     nft: nftTable(NAMES.nftTable),
     iptables: iptablesChains,

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import type { HostState, ManagedFile } from "../../core/render/host-state";
 import { PATHS } from "../../core/render/paths";
 import { withoutScripts } from "../../core/render/script-free";
+import { STAGED_SUFFIX } from "../facts/files";
 import type { HostFacts } from "../facts/host-facts";
 import { sh } from "../quote";
 import { NOTHING, StepResult } from "./step";
@@ -25,15 +26,20 @@ export function changedFiles(state: HostState, facts: HostFacts): ManagedFile[] 
   return state.files.filter((f) => fileDiffers(f, facts));
 }
 
-/** Stages every changed file, validates a new keepalived.conf, then moves them into place: all or nothing. */
-export function ensureFiles(state: HostState, facts: HostFacts): StepResult {
-  const changed = changedFiles(state, facts);
-  if (changed.length === 0) return NOTHING;
+function stagedReady(file: ManagedFile, facts: HostFacts): boolean {
+  return !fileDiffers({ ...file, path: file.path + STAGED_SUFFIX }, facts);
+}
+
+/**
+ * Writes each file to `<path><suffix>` and validates the set as it will be (keepalived.conf by the host's own
+ * keepalived, the iptables rules by its own iptables-restore); a rejected set is removed again and the script stops.
+ */
+function writeAndValidate(state: HostState, changed: ManagedFile[], suffix: string): string[] {
   const pending = changed.flatMap((f) => f.pending.map((p) => `${f.path}: ${p}`));
   if (pending.length > 0) throw new Error(`cannot write files with undiscovered values (${pending.join(", ")})`);
   const commands: string[] = [];
   for (const f of changed) {
-    const tmp = f.path + TMP_SUFFIX;
+    const tmp = f.path + suffix;
     const b64 = Buffer.from(f.content, "utf8").toString("base64");
     commands.push(
       sh("mkdir", "-p", path.posix.dirname(f.path)),
@@ -48,9 +54,9 @@ export function ensureFiles(state: HostState, facts: HostFacts): StepResult {
     // Validate the config as it will be: a copy of keepalived.conf whose includes of changed files point at their
     // staged versions (on first converge the included auth files do not exist in place yet).
     let check = conf.content;
-    for (const f of changed) if (f !== conf && f.path.startsWith("/etc/keepalived/")) check = check.split(f.path).join(f.path + TMP_SUFFIX);
+    for (const f of changed) if (f !== conf && f.path.startsWith("/etc/keepalived/")) check = check.split(f.path).join(f.path + suffix);
     const checkPath = PATHS.keepalivedConf + CHECK_SUFFIX;
-    const staged = [...changed.map((f) => f.path + TMP_SUFFIX), checkPath].map((p) => sh(p)).join(" ");
+    const staged = [...changed.map((f) => f.path + suffix), checkPath].map((p) => sh(p)).join(" ");
     const write = (path: string, content: string) =>
       `(umask 077 && rm -f ${sh(path)} && printf '%s' ${sh(Buffer.from(content, "utf8").toString("base64"))} | base64 -d > ${sh(path)})`;
     const reject = (extra = "") => `rm -f ${staged}${extra}; echo "keepalived rejected the new config (exit $rc); the previous config stays in place" >&2; exit 65;`;
@@ -74,11 +80,34 @@ export function ensureFiles(state: HostState, facts: HostFacts): StepResult {
   if (rules) {
     // --test parses and builds the whole transaction without committing it: a rule the host's iptables cannot load
     // (a missing match module) stops the apply here, before any file moves.
-    const staged = changed.map((f) => sh(f.path + TMP_SUFFIX)).join(" ");
+    const staged = changed.map((f) => sh(f.path + suffix)).join(" ");
     commands.push(
-      `${sh("iptables-restore", "-w", "5", "--test", "--noflush", rules.path + TMP_SUFFIX)} || { rc=$?; rm -f ${staged}; echo "iptables-restore rejected the new fwmark rules (exit $rc); the previous rules stay in place" >&2; exit 65; }`,
+      `${sh("iptables-restore", "-w", "5", "--test", "--noflush", rules.path + suffix)} || { rc=$?; rm -f ${staged}; echo "iptables-restore rejected the new fwmark rules (exit $rc); the previous rules stay in place" >&2; exit 65; }`,
     );
   }
+  return commands;
+}
+
+/**
+ * The prepare phase: every changed file written beside its target (`<path>.pulumi-lvs-staged`) and validated there,
+ * nothing moved into place. Files already staged as wanted are left as they are.
+ */
+export function stageFiles(state: HostState, facts: HostFacts): StepResult {
+  const changed = changedFiles(state, facts);
+  if (changed.length === 0 || changed.every((f) => stagedReady(f, facts))) return NOTHING;
+  return { commands: writeAndValidate(state, changed, STAGED_SUFFIX), changes: changed.map((f) => `stage ${f.path}`) };
+}
+
+/**
+ * Moves every changed file into place, all or nothing. When the prepare phase staged (and validated) exactly these
+ * contents, the commit is only the moves; otherwise they are written and validated here first.
+ */
+export function ensureFiles(state: HostState, facts: HostFacts): StepResult {
+  const changed = changedFiles(state, facts);
+  if (changed.length === 0) return NOTHING;
+  const changes = changed.map((f) => `write ${f.path}`);
+  if (changed.every((f) => stagedReady(f, facts))) return { commands: changed.map((f) => sh("mv", "-f", f.path + STAGED_SUFFIX, f.path)), changes };
+  const commands = writeAndValidate(state, changed, TMP_SUFFIX);
   for (const f of changed) commands.push(sh("mv", "-f", f.path + TMP_SUFFIX, f.path));
-  return { commands, changes: changed.map((f) => `write ${f.path}`) };
+  return { commands, changes };
 }

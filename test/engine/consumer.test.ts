@@ -19,14 +19,14 @@ import { repoRoot } from "../support/repo-root";
 import { labPrivateKey, VIP, VRRP_PASSWORD } from "./cluster";
 
 const HOSTS = ["d1", "d2", "r1"];
-// The stack, the StackReference, the ComposedCluster, Director ×2, RealServer, Vip, a HostConfig per host and r1's
-// HostDiscovery (its serving interface is discovered).
-const RESOURCES = 1 + 1 + 1 + 2 + 1 + 1 + 3 + 1;
+// The stack, the StackReference, the ComposedCluster, Director ×2, RealServer, Vip, a HostConfig and a HostPrepare
+// per host and r1's HostDiscovery (its serving interface is discovered).
+const RESOURCES = 1 + 1 + 1 + 2 + 1 + 1 + 3 + 3 + 1;
 const log = (l: string) => console.log(`consumer: ${l}`);
 
 /**
  * Every resource counted once, all of one kind of change. The StackReference is a read, which the engine leaves out
- * of a preview's and an update's counts (the lab run showed `{"create":10}` for the 11), and discards on destroy
+ * of a preview's and an update's counts (the lab run showed `{"create":10}` for the 11, before the HostPrepares), and discards on destroy
  * (`{"delete":10,"discard":1}`).
  */
 function assertChanges(changes: Record<string, number>, kind: "create" | "same" | "delete"): void {

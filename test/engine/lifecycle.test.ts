@@ -31,9 +31,30 @@ import { diffBlocks, keepalivedState } from "./display";
 const REAL = ["r1", "r2", "r3"];
 const SERVICE = `-t ${VIP}:80`;
 const HOSTS = ["d1", "d2", ...REAL];
-// The stack, the cluster, Director ×2 and RealServer ×3 with a HostConfig each, a HostDiscovery per real server
-// (their serving interface is discovered) and the Vip.
-const RESOURCES = 1 + 1 + 2 * 2 + 3 * 2 + 3 + 1;
+// The stack, the cluster, Director ×2 and RealServer ×3 with a HostConfig each, a HostPrepare per host, a
+// HostDiscovery per real server (their serving interface is discovered) and the Vip.
+const RESOURCES = 1 + 1 + 2 * 2 + 3 * 2 + 5 + 3 + 1;
+
+/**
+ * The two phases as the engine ran them: every HostPrepare finished before any HostConfig (commit) started, and the
+ * prepares ran at once (all had started before the first one finished). Returns the spans for the log.
+ */
+function assertPrepareThenCommit(events: Parameters<typeof startedSteps>[0], prepares: string[], commits: string[]): string {
+  const started = startedSteps(events);
+  const finished = finishedSteps(events);
+  const when = (list: typeof started, name: string) => {
+    const s = list.find((x) => x.name === name && x.op !== "same");
+    assert.ok(s, `${name} in the engine's events: ${list.map((x) => `${x.op} ${x.name}`).join(", ")}`);
+    return s.at;
+  };
+  const lastPrepareEnd = Math.max(...prepares.map((n) => when(finished, n)));
+  const firstPrepareEnd = Math.min(...prepares.map((n) => when(finished, n)));
+  const lastPrepareStart = Math.max(...prepares.map((n) => when(started, n)));
+  const firstCommitStart = Math.min(...commits.map((n) => when(started, n)));
+  assert.ok(lastPrepareEnd <= firstCommitStart, `every prepare (last done at ${lastPrepareEnd}) finished before the first commit started (${firstCommitStart})`);
+  if (prepares.length > 1) assert.ok(lastPrepareStart < firstPrepareEnd, `the prepares ran at once: the last started (${lastPrepareStart}) before the first finished (${firstPrepareEnd})`);
+  return `prepares ${prepares.length} in ${((lastPrepareEnd - Math.min(...prepares.map((n) => when(started, n)))) / 1000).toFixed(1)} s, all running together; first commit ${((firstCommitStart - lastPrepareEnd) / 1000).toFixed(1)} s after the last prepare`;
+}
 
 interface Mode {
   name: string;
@@ -118,6 +139,8 @@ for (const mode of MODES) {
       created = true;
       log(`up: ${JSON.stringify(u.summary.resourceChanges)} in ${secs(u.ms)}`);
       assert.deepEqual(u.summary.resourceChanges, { create: RESOURCES });
+      log(assertPrepareThenCommit(u.events, HOSTS.map((h) => `lvs-${h}-prepare`), HOSTS.map((h) => `lvs-${h}-config`)));
+      for (const d of ["d1", "d2"]) assert.equal(await must(lab, d, "ls /etc/keepalived/ | grep -c 'pulumi-lvs-staged$' || true"), "0\n", `${d}: every staged file was moved into place`);
       const settle = await waitForDataPath(lab, { vip: VIP, service: SERVICE, dests: REAL.map((r) => `${lab.hosts[r].address}:80`) });
       const r = await requestsFromClient(lab, `http://${VIP}/`, 30);
       log(`30 requests from c1 ${settle.toFixed(1)} s after up: ${formatCounts(r.counts)}, ${r.errors.length} errors`);
@@ -146,9 +169,9 @@ for (const mode of MODES) {
       configure(elsewhere, { r1: 1, r2: 3, r3: 1 });
       const p = await stack.preview(elsewhere);
       log(`weight change preview: ${JSON.stringify(p.changeSummary)}`);
-      assert.deepEqual(p.changeSummary, { same: RESOURCES - 2, update: 2 });
-      const updated = diffBlocks(p.output).filter((b) => b.op === "update");
-      assert.deepEqual(updated.map((b) => b.name).sort(), ["lvs-d1-config", "lvs-d2-config"]);
+      assert.deepEqual(p.changeSummary, { same: RESOURCES - 4, update: 4 });
+      assert.deepEqual(diffBlocks(p.output).filter((b) => b.op === "update").map((b) => b.name).sort(), ["lvs-d1-config", "lvs-d1-prepare", "lvs-d2-config", "lvs-d2-prepare"], "only the directors: their prepare stages the new keepalived.conf, their commit moves it in");
+      const updated = diffBlocks(p.output).filter((b) => b.op === "update" && b.type.endsWith("HostConfig"));
       const r2 = lab.hosts.r2.address;
       for (const b of updated) {
         log(`${b.name} in preview --diff:\n${b.text}`);
@@ -162,7 +185,8 @@ for (const mode of MODES) {
       const before = await keepalivedState(lab, ["d1", "d2"]);
       const u = await stack.up(elsewhere);
       log(`weight change up: ${JSON.stringify(u.summary.resourceChanges)} in ${secs(u.ms)}`);
-      assert.deepEqual(u.summary.resourceChanges, { same: RESOURCES - 2, update: 2 });
+      assert.deepEqual(u.summary.resourceChanges, { same: RESOURCES - 4, update: 4 });
+      log(assertPrepareThenCommit(u.events, ["lvs-d1-prepare", "lvs-d2-prepare"], ["lvs-d1-config", "lvs-d2-config"]));
       const after = await keepalivedState(lab, ["d1", "d2"]);
       for (const d of ["d1", "d2"]) assert.equal(after[d].pid, before[d].pid, `${d}: keepalived reloaded, not restarted (MainPID ${before[d].pid})`);
       const d1 = (await ipvsDests(lab, "d1", SERVICE)).find((x) => x.address === `${r2}:80`);
@@ -250,7 +274,7 @@ for (const mode of MODES) {
       const u = await stack.up(here).finally(() => (watching = false));
       await watcher;
       log(`remove r3: ${JSON.stringify(u.summary.resourceChanges)} in ${secs(u.ms)}; r3 in d1's IPVS: ${seen.join(" → ")}`);
-      assert.deepEqual(u.summary.resourceChanges, { same: RESOURCES - 5, update: 2, delete: 3 }, "directors updated; r3's RealServer, HostConfig and HostDiscovery deleted");
+      assert.deepEqual(u.summary.resourceChanges, { same: RESOURCES - 8, update: 4, delete: 4 }, "directors updated (prepare and commit); r3's RealServer, HostConfig, HostPrepare and HostDiscovery deleted");
       assert.deepEqual(seen, ["weight 1", "weight 0", "gone"], "r3 drained (weight 0) before it was removed");
       const said = u.events.map((e) => e.event.diagnosticEvent?.message ?? "").filter((m) => m.includes("director order"));
       log(`the program said: ${said.map((m) => m.trim()).join(" | ")}`);
@@ -272,7 +296,7 @@ for (const mode of MODES) {
       const d = await stack.destroy(elsewhere);
       created = false;
       log(`destroy: ${JSON.stringify(d.summary.resourceChanges)} in ${secs(d.ms)}`);
-      assert.deepEqual(d.summary.resourceChanges, { delete: RESOURCES - 3 }, "everything but r3's three resources (deleted earlier)");
+      assert.deepEqual(d.summary.resourceChanges, { delete: RESOURCES - 4 }, "everything but r3's four resources (deleted earlier)");
       stopWeb(lab, REAL);
       await assertBaseline(lab, baseline, log);
     });

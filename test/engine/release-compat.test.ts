@@ -1,5 +1,6 @@
 // A deployment made by the last release keeps working with the current code: the release (built from its commit
-// in another folder) creates the stack; the current code, from a third folder, previews 0 changes, updates with 0
+// in another folder) creates the stack; the current code, from a third folder, previews no change to any of the
+// release's resources (only a new HostPrepare per host, the prepare phase the release did not have), updates with 0
 // replaces and 0 host changes, refreshes and destroys it. Refresh and delete run the provider text the release
 // stored in state, so this is where a moved module or a changed loader would show.
 import { after, before, describe, it } from "node:test";
@@ -58,7 +59,7 @@ describe("engine: a deployment made by the last release, updated and destroyed b
     }
   });
 
-  it("the current code previews 0 changes and updates with 0 replaces and 0 host changes", async () => {
+  it("the current code previews no change to the release's resources (a HostPrepare per host is added) and updates with 0 replaces and 0 host changes", async () => {
     const u0 = await stack.up(release);
     created = true;
     log(`release up: ${JSON.stringify(u0.summary.resourceChanges)} in ${secs(u0.ms)}`);
@@ -69,15 +70,20 @@ describe("engine: a deployment made by the last release, updated and destroyed b
     const before = await keepalivedState(lab, ["d1", "d2"]);
     const p = await stack.preview(current);
     log(`current code's preview: ${JSON.stringify(p.changeSummary)} in ${secs(p.ms)}`);
-    for (const op of ["create", "replace", "delete", "create-replacement", "delete-replaced"]) assert.equal(p.changeSummary[op as never], undefined, `no ${op} in ${JSON.stringify(p.changeSummary)}`);
+    for (const op of ["replace", "delete", "create-replacement", "delete-replaced"]) assert.equal(p.changeSummary[op as never], undefined, `no ${op} in ${JSON.stringify(p.changeSummary)}`);
+    assert.equal(p.changeSummary.create, HOSTS.length, `only the new HostPrepares are created: ${JSON.stringify(p.changeSummary)}`);
     const u = await stack.up(current);
     log(`current code's up: ${JSON.stringify(u.summary.resourceChanges)} in ${secs(u.ms)}`);
-    for (const op of ["create", "replace", "delete"]) assert.equal((u.summary.resourceChanges as Record<string, number> | undefined)?.[op], undefined, `no ${op} in ${JSON.stringify(u.summary.resourceChanges)}`);
+    for (const op of ["replace", "delete"]) assert.equal((u.summary.resourceChanges as Record<string, number> | undefined)?.[op], undefined, `no ${op} in ${JSON.stringify(u.summary.resourceChanges)}`);
+    const createdNow = finishedSteps(u.events).filter((x) => x.op === "create").map((x) => x.name).sort();
+    assert.deepEqual(createdNow, HOSTS.map((h) => `lvs-${h}-prepare`).sort(), "the up creates only a HostPrepare per host");
     // A same step runs no provider code; an update (new input shapes) must find nothing to change on its host.
     const state = stack.rawState();
     const updated = finishedSteps(u.events).filter((x) => x.op === "update").map((x) => x.name);
     for (const r of state.deployment.resources.filter((x) => updated.includes(x.urn.split("::").pop()!) && x.type.endsWith("HostConfig")))
       assert.deepEqual(r.outputs?.lastChanges, [], `${r.urn.split("::").pop()}: the update ran no command that changed the host`);
+    for (const r of state.deployment.resources.filter((x) => x.type.endsWith("HostPrepare")))
+      assert.deepEqual(r.outputs?.lastChanges, [], `${r.urn.split("::").pop()}: the prepare of a converged host found nothing to do`);
     log(`${updated.length} resources updated (${updated.join(", ") || "none"}), the rest same`);
     assert.deepEqual(await keepalivedState(lab, ["d1", "d2"]), before, "keepalived neither restarted nor rewritten");
     const unchanged = Object.entries(storedProviders(state)).filter(([urn, text]) => releaseTexts[urn] === text).length;
@@ -92,7 +98,7 @@ describe("engine: a deployment made by the last release, updated and destroyed b
     const d = await stack.destroy(current);
     created = false;
     log(`destroy: ${JSON.stringify(d.summary.resourceChanges)} in ${secs(d.ms)}`);
-    assert.deepEqual(d.summary.resourceChanges, { delete: RESOURCES });
+    assert.deepEqual(d.summary.resourceChanges, { delete: RESOURCES + HOSTS.length }, "the release's resources and the HostPrepares");
     await assertBaseline(lab, baseline, log);
   });
 });

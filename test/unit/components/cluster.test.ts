@@ -27,6 +27,7 @@ const ALLOWED = new Set([
   "pulumi-lvs:index:Vip",
   "pulumi-nodejs:dynamic/pulumi-lvs:HostConfig",
   "pulumi-nodejs:dynamic/pulumi-lvs:HostDiscovery",
+  "pulumi-nodejs:dynamic/pulumi-lvs:HostPrepare",
 ]);
 
 before(() => {
@@ -89,7 +90,7 @@ test("a DR cluster registers one component per director, real server and VIP, ea
   assert.equal(target.address, "10.77.0.11");
   assert.equal(target.privateKeySecret, "sshKey", "the target names the key, never holds it");
   const web = registered.filter((r) => r.name.startsWith("web-"));
-  assert.equal(web.length, 14);
+  assert.equal(web.length, 19, "5 components + their 5 HostConfigs, 5 HostPrepares, 3 discoveries, 1 Vip");
   for (const r of web) assert.equal(JSON.stringify(r.inputs).includes("BEGIN OPENSSH PRIVATE KEY"), false, `${r.name} holds the private key`);
 });
 
@@ -106,7 +107,7 @@ test("secret values reach the inputs only as secrets: the prod example's VRRP pa
     assert.deepEqual(leaked, [], `${r.name}: a secret value in plain text`);
     assert.ok(!secretStrings(r.inputs).some((s) => s.includes("PRIVATE KEY")), `${r.name}: the SSH key is never an input, not even as a secret`);
   }
-  for (const d of ["sec-d1-config", "sec-d2-config"]) {
+  for (const d of ["sec-d1-config", "sec-d2-config", "sec-d1-prepare", "sec-d2-prepare"]) {
     const config = mine.find((r) => r.name === d)!;
     // Quoted: unquoted, keepalived reads "!" as a comment and the password was silently cut to "Zq7".
     assert.ok(secretStrings(config.inputs.secretFiles).some((s) => /^auth_pass "Zq7!pw8x"$/m.test(s)), `${d}: the password is in its secret auth file`);

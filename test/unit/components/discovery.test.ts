@@ -14,7 +14,7 @@ import { FAKE_PRIVATE_KEY, onRegister, plainStrings } from "./registrations";
 
 const DISCOVERY = "pulumi-nodejs:dynamic/pulumi-lvs:HostDiscovery";
 const HOST_CONFIG = "pulumi-nodejs:dynamic/pulumi-lvs:HostConfig";
-const ALLOWED = new Set(["pulumi-lvs:index:LvsCluster", "pulumi-lvs:index:Director", "pulumi-lvs:index:RealServer", "pulumi-lvs:index:Vip", HOST_CONFIG, DISCOVERY]);
+const ALLOWED = new Set(["pulumi-lvs:index:LvsCluster", "pulumi-lvs:index:Director", "pulumi-lvs:index:RealServer", "pulumi-lvs:index:Vip", HOST_CONFIG, DISCOVERY, "pulumi-nodejs:dynamic/pulumi-lvs:HostPrepare"]);
 const FAKE_MAC: Record<string, string> = { d1: "02:00:00:aa:00:11", d2: "02:00:00:aa:00:12" };
 
 interface Registered {

@@ -11,7 +11,11 @@ import { root } from "../host/fixtures";
 import { onRegister } from "./registrations";
 
 const DIRECTOR = "pulumi-lvs:index:Director";
+const HOST_CONFIG = "pulumi-nodejs:dynamic/pulumi-lvs:HostConfig";
+const PREPARE = "pulumi-nodejs:dynamic/pulumi-lvs:HostPrepare";
 const deps = new Map<string, string[]>();
+/** Every host's prepare: a commit waits for all of them. */
+const prepares = (prefix: string) => ["d1", "d2", "r1", "r2", "r3"].map((h) => `${prefix}-${h}-prepare`);
 
 before(() => {
   pulumi.runtime.setMocks(
@@ -26,7 +30,7 @@ before(() => {
     false,
   );
   onRegister((r) => {
-    if (r.type === DIRECTOR) deps.set(r.name, r.dependsOn.map((u) => u.split("::").pop()!).sort());
+    if (r.type === DIRECTOR || r.type === HOST_CONFIG || r.type === PREPARE) deps.set(r.name, r.dependsOn.map((u) => u.split("::").pop()!).sort());
   });
 });
 
@@ -51,8 +55,15 @@ test("an injected holder (d2, the lower priority, after a failover) goes last in
   });
   assert.deepEqual(await settle(lvs), ["d1", "d2"]);
   assert.deepEqual(asked, [["d2", "d1", "10.77.0.100"]], "asked once, in the static order, for the cluster's VIPs");
-  assert.deepEqual(deps.get("live-d1"), ["live-r1-config", "live-r2-config", "live-r3-config"]);
-  assert.deepEqual(deps.get("live-d2"), ["live-d1-config", "live-r1-config", "live-r2-config", "live-r3-config"]);
+  assert.deepEqual(deps.get("live-d1"), [...prepares("live"), "live-r1-config", "live-r2-config", "live-r3-config"].sort());
+  assert.deepEqual(deps.get("live-d2"), [...prepares("live"), "live-d1-config", "live-r1-config", "live-r2-config", "live-r3-config"].sort());
+  // The commits themselves carry the chain (not only their components), and every one waits for every prepare; a
+  // custom resource's list also holds its inputs' sources (the discoveries), which order nothing between hosts.
+  const hostDeps = (name: string) => deps.get(name)!.filter((d) => !d.endsWith("-discovery"));
+  assert.deepEqual(hostDeps("live-d2-config"), deps.get("live-d2"));
+  assert.deepEqual(hostDeps("live-d1-config"), deps.get("live-d1"));
+  for (const r of ["r1", "r2", "r3"]) assert.deepEqual(hostDeps(`live-${r}-config`), prepares("live").sort(), `live-${r}-config`);
+  for (const p of prepares("live")) assert.deepEqual(hostDeps(p), [], `${p} waits for no host: every prepare runs at once`);
 });
 
 /** A reader that records every call and answers with a holder that would reorder the directors (d2 last). */
@@ -69,8 +80,8 @@ test("liveOrder false: the static order (d2 before the expected MASTER d1), and 
   const lvs = new LvsCluster("fixed", { config: dr(), liveOrder: false, holderReader: recordingReader(calls) });
   assert.deepEqual(await settle(lvs), ["d2", "d1"]);
   assert.deepEqual(calls, [], "the reader was asked although liveOrder is off");
-  assert.deepEqual(deps.get("fixed-d2"), ["fixed-r1-config", "fixed-r2-config", "fixed-r3-config"]);
-  assert.deepEqual(deps.get("fixed-d1"), ["fixed-d2-config", "fixed-r1-config", "fixed-r2-config", "fixed-r3-config"]);
+  assert.deepEqual(deps.get("fixed-d2"), [...prepares("fixed"), "fixed-r1-config", "fixed-r2-config", "fixed-r3-config"].sort());
+  assert.deepEqual(deps.get("fixed-d1"), [...prepares("fixed"), "fixed-d2-config", "fixed-r1-config", "fixed-r2-config", "fixed-r3-config"].sort());
 });
 
 test("a config given as an Output: no host can be read while the program runs, so the reader is never asked", async () => {

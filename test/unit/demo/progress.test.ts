@@ -40,3 +40,17 @@ test("engine events: a HostConfig's create or update starts its host, its output
   feed(ev("out", "urn:pulumi:demo::pulumi-lvs::x$pulumi-nodejs:dynamic/pulumi-lvs:HostConfig::lvs-d1-config", hc));
   assert.deepEqual(lines, ["  d1: converging…", "  d1: done in 3.0 s"]);
 });
+
+test("engine events: a HostPrepare's step is its host's prepare, shown apart from the host's commit", () => {
+  const { p, lines, advance } = clocked();
+  const feed = progressFromEngine(p);
+  const hp = "pulumi-nodejs:dynamic/pulumi-lvs:HostPrepare";
+  const hc = "pulumi-nodejs:dynamic/pulumi-lvs:HostConfig";
+  feed(ev("pre", "urn:pulumi:demo::pulumi-lvs::pulumi-lvs:index:LvsCluster$pulumi-nodejs:dynamic/pulumi-lvs:HostPrepare::lvs-d1-prepare", hp));
+  advance(2000);
+  feed(ev("out", "urn:pulumi:demo::pulumi-lvs::pulumi-lvs:index:LvsCluster$pulumi-nodejs:dynamic/pulumi-lvs:HostPrepare::lvs-d1-prepare", hp));
+  feed(ev("pre", "urn:pulumi:demo::pulumi-lvs::x$pulumi-nodejs:dynamic/pulumi-lvs:HostConfig::lvs-d1-config", hc));
+  advance(1000);
+  feed(ev("out", "urn:pulumi:demo::pulumi-lvs::x$pulumi-nodejs:dynamic/pulumi-lvs:HostConfig::lvs-d1-config", hc));
+  assert.deepEqual(lines, ["  d1 (prepare): converging…", "  d1 (prepare): done in 2.0 s", "  d1: converging…", "  d1: done in 1.0 s"]);
+});

@@ -325,3 +325,32 @@ test("sudo: a user without passwordless sudo fails fast at connect, saying what 
   assert.match(e.message, new RegExp(`user ${plainUser} cannot run sudo without a password`));
   assert.match(e.message, /NOPASSWD/);
 });
+
+test("with PULUMI_LVS_TRACE set: the connection and each command batch are traced, batches under the phase they ran in", { skip }, async () => {
+  const { inPhase, TRACE_ENV } = await import("../../../host/trace");
+  const traceFile = file("trace.jsonl");
+  const saved = process.env[TRACE_ENV];
+  process.env[TRACE_ENV] = traceFile;
+  try {
+    const t = await SshTransport.open(target());
+    try {
+      await inPhase("local", "prepare", async () => {
+        await t.run("true");
+        await t.run("sleep 0.2");
+      });
+      await t.run("true");
+    } finally {
+      t.close();
+    }
+  } finally {
+    if (saved === undefined) delete process.env[TRACE_ENV];
+    else process.env[TRACE_ENV] = saved;
+  }
+  const events = fs.readFileSync(traceFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { t: string; host: string; phase?: string; start: number; end: number });
+  assert.deepEqual(events.map((e) => [e.t, e.phase ?? null]), [["connect", null], ["run", "prepare"], ["run", "prepare"], ["phase", "prepare"], ["run", null]]);
+  for (const e of events) assert.ok(e.end >= e.start, JSON.stringify(e));
+  const [, , slow, phase] = events;
+  assert.ok(slow.end - slow.start >= 200, `the second batch took ${slow.end - slow.start} ms`);
+  assert.ok(phase.start <= events[1].start && phase.end >= slow.end, "the phase spans its batches");
+  assert.ok(!fs.readFileSync(traceFile, "utf8").includes("sleep"), "the trace holds no command text");
+});

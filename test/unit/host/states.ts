@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { parseStackFile } from "../../../core/config/stack-file";
 import { renderFromConfig, HostState } from "../../../core";
 import type { HostFacts } from "../../../host/facts/host-facts";
-import type { FileFact } from "../../../host/facts/files";
+import { STAGED_SUFFIX, type FileFact } from "../../../host/facts/files";
 import type { UnitState } from "../../../host/facts/units";
 import { root } from "./fixtures";
 import { usesIptables, wantedChainRules } from "../../../host/steps/iptables-chain";
@@ -44,8 +44,9 @@ function convergedIptables(state: HostState): IptablesFacts {
 
 const DEBIAN = { id: "debian", versionId: "12", family: "debian", packageManager: "apt" } as const;
 
+/** A managed path's desired FileFact; for `<path>.pulumi-lvs-staged`, the staged copy of what the path should hold. */
 function desiredFile(state: HostState, p: string): FileFact {
-  const f = state.files.find((x) => x.path === p);
+  const f = state.files.find((x) => x.path === p || x.path + STAGED_SUFFIX === p);
   if (!f) throw new Error(`fixture names ${p}, which the state does not manage`);
   return { sha256: createHash("sha256").update(f.content, "utf8").digest("hex"), mode: f.mode, owner: f.owner, group: f.group };
 }
@@ -90,7 +91,8 @@ export function factsOf(state: HostState, spec: FactsSpec): HostFacts {
 /**
  * Expected commands may name rendered content instead of spelling out its base64:
  * `<base64:PATH>` is the desired content of PATH; `<base64-check:P1,P2>` the desired keepalived.conf with the
- * listed include paths pointing at their staged (.pulumi-lvs-new) copies (`<base64-check:>`: unchanged).
+ * listed include paths pointing at their staged (.pulumi-lvs-new) copies (`<base64-check:>`: unchanged);
+ * `<base64-staged-check:…>` the same with the prepare phase's .pulumi-lvs-staged copies.
  */
 export function expandCommand(state: HostState, command: string): string {
   const content = (p: string) => {
@@ -101,11 +103,11 @@ export function expandCommand(state: HostState, command: string): string {
   const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
   return command
     .replace(/<base64:([^>]+)>/g, (_, p: string) => b64(content(p)))
-    .replace(/<base64-check:([^>]*)>/g, (_, list: string) => {
+    .replace(/<base64-(check|staged-check):([^>]*)>/g, (_, kind: string, list: string) => {
       let conf = content("/etc/keepalived/keepalived.conf");
       for (const p of list.split(",").filter(Boolean)) {
         assert(conf.includes(p), `keepalived.conf does not include ${p}`);
-        conf = conf.split(p).join(`${p}.pulumi-lvs-new`);
+        conf = conf.split(p).join(`${p}${kind === "check" ? ".pulumi-lvs-new" : STAGED_SUFFIX}`);
       }
       return b64(conf);
     });

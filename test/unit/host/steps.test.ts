@@ -8,14 +8,14 @@ import type { HostState } from "../../../core";
 import type { HostFacts } from "../../../host/facts/host-facts";
 import { ensurePackages } from "../../../host/steps/packages";
 import { ensureUsers } from "../../../host/steps/users";
-import { ensureFiles } from "../../../host/steps/files";
+import { ensureFiles, stageFiles } from "../../../host/steps/files";
 import { ensureModules } from "../../../host/steps/modules";
 import { ensureSysctls } from "../../../host/steps/sysctls";
 import { ensureUnits } from "../../../host/steps/units";
 import { ensureSyncDaemons } from "../../../host/steps/sync-daemons";
 import { ensureNoStaleChains } from "../../../host/steps/iptables-chain";
 import type { StepResult } from "../../../host/steps/step";
-import { planHost, Plan } from "../../../host/plan";
+import { planHost, planPrepare, Plan } from "../../../host/plan";
 import { applyScript, failedStep } from "../../../host/converge";
 import { loadFixtures, root } from "./fixtures";
 import { expandCommand, factsOf, FactsSpec, stateOf, StateSpec } from "./states";
@@ -24,6 +24,7 @@ const STEPS: Record<string, (s: HostState, f: HostFacts) => StepResult> = {
   packages: ensurePackages,
   users: ensureUsers,
   files: ensureFiles,
+  "stage-files": stageFiles,
   modules: ensureModules,
   sysctls: ensureSysctls,
   units: ensureUnits,
@@ -99,6 +100,38 @@ test("planHost: a fresh director plans every step, in dependency order", () => {
   const at = (re: RegExp) => plan.commands.findIndex((c) => re.test(c));
   assert.ok(at(/apt-get install/) < at(/useradd/) && at(/useradd/) < at(/keepalived --config-test/));
   assert.ok(at(/modprobe ip_vs$/) < at(/sysctl -q -w net\.ipv4\.vs\./));
+});
+
+/** What the prepare phase may never run: anything that changes traffic or the running config. */
+const AT = String.raw`(?:^|[\s;&|(])`;
+const TRAFFIC = [String.raw`systemctl `, String.raw`sysctl -`, String.raw`mv `, String.raw`ip (?:addr|link|route) `, String.raw`nft (?:-f|add|delete|flush)`, String.raw`iptables(?:-restore)? (?!-w 5 --test)`, String.raw`ipvsadm `].map((p) => new RegExp(AT + p));
+
+test("planPrepare: every host of every example, from fresh: only packages, users, modules and staged, validated files; nothing that changes traffic", () => {
+  let hosts = 0;
+  for (const example of examples) {
+    const { parseStackFile } = require("../../../core/config/stack-file") as typeof import("../../../core/config/stack-file");
+    const { renderFromConfig } = require("../../../core") as typeof import("../../../core");
+    const raw = parseStackFile(fs.readFileSync(path.join(root, "examples", `Pulumi.${example}.yaml`), "utf8")).cluster;
+    for (const h of renderFromConfig(raw).hosts) {
+      const state = stateOf({ example, host: h.host });
+      if (state.files.some((f) => f.pending.length > 0)) continue; // needs a discovered value first
+      const plan = planPrepare(state, factsOf(state, { base: "fresh" }));
+      const installs = plan.steps.find((x) => x.name === "packages")!.result.commands;
+      for (const c of plan.commands.filter((x) => !installs.includes(x))) for (const re of TRAFFIC) assert.doesNotMatch(c, re, `${example} ${h.host}: the prepare runs ${c}`);
+      // Every file is staged beside its target and nothing writes the target itself.
+      const written = plan.commands.flatMap((c) => [...c.matchAll(/> (\/\S+)\)/g)].map((m) => m[1]));
+      for (const f of state.files) assert.ok(written.includes(`${f.path}.pulumi-lvs-staged`), `${example} ${h.host}: ${f.path} staged`);
+      for (const w of written) assert.match(w, /\.pulumi-lvs-(staged|check)(\.noscripts)?$/, `${example} ${h.host}: ${w} is not a staged copy`);
+      if (state.files.some((f) => f.path === "/etc/keepalived/keepalived.conf")) assert.ok(plan.commands.some((c) => /keepalived --config-test/.test(c)), `${example} ${h.host}: the staged config is validated`);
+      // The commit after it finds every file staged: it moves them, and validates nothing again.
+      const staged = factsOf(state, { base: "fresh", files: Object.fromEntries(state.files.map((f) => [`${f.path}.pulumi-lvs-staged`, "desired"])) });
+      const commit = ensureFiles(state, staged);
+      assert.deepEqual(commit.commands, state.files.map((f) => `mv -f ${f.path}.pulumi-lvs-staged ${f.path}`), `${example} ${h.host}`);
+      assert.deepEqual(planPrepare(state, { ...staged, packages: [...state.packages], modules: [...state.modules], scriptUser: state.users.length > 0 }).commands, [], `${example} ${h.host}: prepared twice does nothing twice`);
+      hosts++;
+    }
+  }
+  assert.ok(hosts >= 10, `only ${hosts} hosts prepared`);
 });
 
 function planOf(steps: Record<string, string[]>): Plan {
