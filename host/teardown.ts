@@ -47,7 +47,7 @@ export function planTeardown(state: HostState, facts: HostFacts, baseline: Basel
   }
   // keepalived does not stop the kernel's sync daemons it started; while they run, ip_vs cannot be unloaded.
   if (ownsKeepalived && !baseline.keepalivedActive)
-    for (const mode of facts.syncDaemons) {
+    for (const mode of facts.syncDaemons ?? []) {
       commands.push(`${sh("ipvsadm", "--stop-daemon", mode)} || true`);
       changes.push(`stop the IPVS ${mode} sync daemon`);
     }
