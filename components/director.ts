@@ -4,8 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DirectorInputConfig, RealServerInputConfig } from "../core/config/input";
 import type { HostState } from "../core/render/host-state";
 import type { HostInput } from "./cluster-input";
-import { ClusterRegistry, deferred, HostRole, HostRoleArgs } from "./host-role";
-import { HostConfig } from "./host-config";
+import { ClusterRegistry, HostRole, HostRoleArgs } from "./host-role";
+import type { HostConfig } from "./host-config";
+import { HostConfigSlot } from "./host-config-slot";
 
 export type { HostRoleArgs } from "./host-role";
 
@@ -24,15 +25,14 @@ export class Director extends pulumi.ComponentResource implements HostRole {
   readonly configHash: pulumi.Output<string>;
   readonly vrrp: pulumi.Output<HostState["vrrp"]>;
   private readonly resourceName: string;
-  private readonly hostConfig = deferred<HostConfig>();
-  private readonly roleArgs = deferred<HostRoleArgs>();
-  private attached?: HostConfig;
+  private readonly slot: HostConfigSlot;
 
   constructor(name: string, args: DirectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pulumi-lvs:index:Director", name, {}, opts);
     this.resourceName = name;
-    this.configHash = pulumi.output(this.hostConfig.promise.then((c) => c.hash));
-    this.vrrp = pulumi.output(this.roleArgs.promise.then((a) => pulumi.output(a.state).apply((s) => s.vrrp)));
+    this.slot = new HostConfigSlot(`Director ${name}`);
+    this.configHash = pulumi.output(this.slot.configReady.then((c) => c.hash));
+    this.vrrp = pulumi.output(this.slot.argsReady.then((a) => pulumi.output(a.state).apply((s) => s.vrrp)));
     if ("cluster" in args) {
       const { cluster, host, serving, ...settings } = args;
       this.host = host.name;
@@ -46,15 +46,11 @@ export class Director extends pulumi.ComponentResource implements HostRole {
 
   /** The HostConfig holding this host's desired state (there once the plan's arguments are attached). */
   get config(): HostConfig {
-    if (!this.attached) throw new Error(`pulumi-lvs: Director ${this.resourceName} has no host config yet: its cluster's seal() declares it`);
-    return this.attached;
+    return this.slot.config;
   }
 
   attach(args: HostRoleArgs, dependsOn?: pulumi.CustomResourceOptions["dependsOn"]): void {
-    if (this.attached) throw new Error(`pulumi-lvs: Director ${this.resourceName} already has its host config`);
-    this.attached = new HostConfig(`${this.resourceName}-config`, args, dependsOn ? { parent: this, dependsOn } : { parent: this });
-    this.hostConfig.resolve(this.attached);
-    this.roleArgs.resolve(args);
+    this.slot.attach(this, this.resourceName, args, dependsOn);
     this.registerOutputs({ host: this.host, configHash: this.configHash, vrrp: this.vrrp });
   }
 }

@@ -3,8 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RealServerInputConfig } from "../core/config/input";
 import type { HostInput } from "./cluster-input";
-import { ClusterRegistry, deferred, HostRole, HostRoleArgs } from "./host-role";
-import { HostConfig } from "./host-config";
+import { ClusterRegistry, HostRole, HostRoleArgs } from "./host-role";
+import type { HostConfig } from "./host-config";
+import { HostConfigSlot } from "./host-config-slot";
 
 /** A real server declared on its own: its host, its real-server settings (the serving interface), its cluster. */
 export type RealServerDeclarationArgs = Omit<RealServerInputConfig, "host"> & { cluster: ClusterRegistry; host: HostInput };
@@ -17,15 +18,14 @@ export class RealServer extends pulumi.ComponentResource implements HostRole {
   /** The VIPs bound on its `lvs0`. */
   readonly vips: pulumi.Output<string[]>;
   private readonly resourceName: string;
-  private readonly hostConfig = deferred<HostConfig>();
-  private readonly roleArgs = deferred<HostRoleArgs>();
-  private attached?: HostConfig;
+  private readonly slot: HostConfigSlot;
 
   constructor(name: string, args: RealServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pulumi-lvs:index:RealServer", name, {}, opts);
     this.resourceName = name;
-    this.configHash = pulumi.output(this.hostConfig.promise.then((c) => c.hash));
-    this.vips = pulumi.output(this.roleArgs.promise.then((a) => pulumi.output(a.state).apply((s) => s.addresses.map((x) => x.address))));
+    this.slot = new HostConfigSlot(`RealServer ${name}`);
+    this.configHash = pulumi.output(this.slot.configReady.then((c) => c.hash));
+    this.vips = pulumi.output(this.slot.argsReady.then((a) => pulumi.output(a.state).apply((s) => s.addresses.map((x) => x.address))));
     if ("cluster" in args) {
       const { cluster, host, ...settings } = args;
       this.host = host.name;
@@ -38,15 +38,11 @@ export class RealServer extends pulumi.ComponentResource implements HostRole {
   }
 
   get config(): HostConfig {
-    if (!this.attached) throw new Error(`pulumi-lvs: RealServer ${this.resourceName} has no host config yet: its cluster's seal() declares it`);
-    return this.attached;
+    return this.slot.config;
   }
 
   attach(args: HostRoleArgs, dependsOn?: pulumi.CustomResourceOptions["dependsOn"]): void {
-    if (this.attached) throw new Error(`pulumi-lvs: RealServer ${this.resourceName} already has its host config`);
-    this.attached = new HostConfig(`${this.resourceName}-config`, args, dependsOn ? { parent: this, dependsOn } : { parent: this });
-    this.hostConfig.resolve(this.attached);
-    this.roleArgs.resolve(args);
+    this.slot.attach(this, this.resourceName, args, dependsOn);
     this.registerOutputs({ host: this.host, configHash: this.configHash, vips: this.vips });
   }
 }
