@@ -10,6 +10,7 @@ import * as path from "node:path";
 import type { LabState } from "../../lab/state";
 import { startWeb, stopWeb } from "../../lab/web";
 import { closePool } from "../../host/ssh";
+import { TRACE_ENV } from "../../host/trace";
 import { assertBaseline, formatCounts, ipvsDests, requestsFromClient, snapshotAll, waitForDataPath, CLIENT } from "../support/data-path";
 import {
   Checkout,
@@ -34,6 +35,23 @@ const HOSTS = ["d1", "d2", ...REAL];
 // The stack, the cluster, Director ×2 and RealServer ×3 with a HostConfig each, a HostPrepare per host, a
 // HostDiscovery per real server (their serving interface is discovered) and the Vip.
 const RESOURCES = 1 + 1 + 2 * 2 + 3 * 2 + 5 + 3 + 1;
+
+/** Runs `work` with PULUMI_LVS_TRACE set (the engine passes it to the provider); counts SSH connections by host. */
+async function traced<T>(work: () => Promise<T>): Promise<{ result: T; connects: Record<string, number> }> {
+  const file = path.join(os.tmpdir(), `pulumi-lvs-engine-trace-${process.pid}.jsonl`);
+  fs.rmSync(file, { force: true });
+  process.env[TRACE_ENV] = file;
+  try {
+    const result = await work();
+    const connects: Record<string, number> = {};
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];
+    for (const e of lines.map((l) => JSON.parse(l) as { t: string; host: string })) if (e.t === "connect") connects[e.host] = (connects[e.host] ?? 0) + 1;
+    return { result, connects: Object.fromEntries(Object.entries(connects).sort()) };
+  } finally {
+    delete process.env[TRACE_ENV];
+    fs.rmSync(file, { force: true });
+  }
+}
 
 /**
  * The two phases as the engine ran them: every HostPrepare finished before any HostConfig (commit) started, and the
@@ -156,9 +174,17 @@ for (const mode of MODES) {
       const p = await stack.preview(elsewhere);
       log(`no-op preview from ${elsewhere.root}: ${JSON.stringify(p.changeSummary)} in ${secs(p.ms)}`);
       assert.deepEqual(p.changeSummary, { same: RESOURCES });
-      const u = await stack.up(elsewhere);
-      log(`no-op up: ${JSON.stringify(u.summary.resourceChanges)} in ${secs(u.ms)}`);
+      const upTrace = await traced(() => stack.up(elsewhere));
+      const u = upTrace.result;
+      log(`no-op up: ${JSON.stringify(u.summary.resourceChanges)} in ${secs(u.ms)}; SSH connections ${JSON.stringify(upTrace.connects)}`);
       assert.deepEqual(u.summary.resourceChanges, { same: RESOURCES });
+      // Refresh off: the only connections are the program's live-order read, one per director; no real server.
+      assert.deepEqual(upTrace.connects, { d1: 1, d2: 1 });
+      const refreshTrace = await traced(() => stack.refresh(elsewhere));
+      log(`no-op refresh: ${JSON.stringify(refreshTrace.result.summary.resourceChanges)} in ${secs(refreshTrace.result.ms)}; SSH connections ${JSON.stringify(refreshTrace.connects)}`);
+      assert.deepEqual(refreshTrace.result.summary.resourceChanges, { same: RESOURCES });
+      // One connection per host: the HostConfig's read and the HostDiscovery's share the provider's connection.
+      assert.deepEqual(refreshTrace.connects, Object.fromEntries(HOSTS.map((h) => [h, 1])));
       // No provider create/update ran, so no command changed a host: keepalived kept its process and its file, the
       // real servers' VIP unit was not restarted.
       assert.deepEqual(await keepalivedState(lab, ["d1", "d2"]), before);
