@@ -1,4 +1,5 @@
 // Checks the raw config against the JSON Schema, fills defaults, and translates ajv errors to config keys.
+import { cloneData } from "../util/clone-data";
 import Ajv, { ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
 import { clusterSchema, ClusterConfig } from "./schema";
@@ -61,7 +62,7 @@ export interface SchemaResult {
 
 /** Validates a deep copy of `raw` (defaults are applied to the copy only). */
 export function validateSchema(raw: unknown): SchemaResult {
-  const copy: unknown = raw === undefined ? undefined : structuredClone(raw);
+  const copy: unknown = raw === undefined ? undefined : cloneData(raw);
   const validate = validator();
   if (validate(copy)) return { config: copy as ClusterConfig, issues: [] };
   const seen = new Set<string>();

@@ -266,8 +266,15 @@ function addRealServer(
 
 export function hashFiles(files: ManagedFile[]): string {
   const h = createHash("sha256");
-  // Secret files contribute their path only: a hash of a short password would be guessable.
-  for (const f of files) h.update(`${f.path}\0${f.mode}\0${f.owner}:${f.group}\0${isSecretFile(f) ? "<secret>" : f.content}\0`);
+  for (const f of files) {
+    h.update(`${f.path}\0${f.mode}\0${f.owner}:${f.group}\0`);
+    // Secret files contribute their path only: a hash of a short password would be guessable.
+    const content = isSecretFile(f) ? "<secret>" : f.content;
+    // The same bytes as UTF-8 either way; an ASCII-only text (its UTF-8 length is its length) skips the encoder,
+    // several times faster on a 50,000-member keepalived.conf.
+    h.update(content, Buffer.byteLength(content, "utf8") === content.length ? "latin1" : "utf8");
+    h.update("\0");
+  }
   return h.digest("hex");
 }
 
