@@ -114,7 +114,13 @@ async function prepareAll(
     }),
   );
   const failed = results.findIndex((r) => r.status === "rejected");
-  if (failed >= 0) throw new ApplyError(hosts[failed].name, (results[failed] as PromiseRejectedResult).reason as Error, previous);
+  if (failed >= 0) {
+    // As a destroy after the failed up would: what the other prepares left goes (their hosts are not in the state).
+    await Promise.allSettled(
+      results.map((r, i) => (r.status === "fulfilled" && hosts[i].action !== "update" ? hostPrepareProvider.delete(hosts[i].name, { ...hosts[i].inputs, ...r.value[1] }) : undefined)),
+    );
+    throw new ApplyError(hosts[failed].name, (results[failed] as PromiseRejectedResult).reason as Error, previous);
+  }
   return Object.fromEntries(results.map((r) => (r as PromiseFulfilledResult<readonly [string, Prepared]>).value));
 }
 

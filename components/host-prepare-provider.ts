@@ -23,7 +23,7 @@ class HostPrepareProvider implements pulumi.dynamic.ResourceProvider<HostPrepare
 
   async diff(_id: string, olds: HostPrepareOutputs, news: HostPrepareInputs): Promise<pulumi.dynamic.DiffResult> {
     const replaces = identityReplaces(olds, news);
-    if (replaces.length > 0) return { replaces };
+    if (replaces.length > 0) return { replaces, deleteBeforeReplace: true };
     if (containsUnknown(news.state) || containsUnknown(news.files) || containsUnknown(news.secretFiles) || containsUnknown(news.hash)) return {};
     return sameDeployment({ ...olds, drainSeconds: 0 }, { ...news, drainSeconds: 0 }) ? { changes: false } : {};
   }
@@ -44,10 +44,13 @@ class HostPrepareProvider implements pulumi.dynamic.ResourceProvider<HostPrepare
   }
 
   /**
-   * Nothing to take down of its own: what it installed and staged is the HostConfig's to remove (its delete runs
-   * first, and removes leftover staged copies too), back to the baseline recorded here.
+   * Undoes what the prepare left when its host never got a commit (planPrepareTeardown). The HostConfig depends on
+   * it, so in a destroy the HostConfig's delete runs first and returns the host to the baseline: then this finds
+   * nothing left to do.
    */
-  async delete(): Promise<void> {}
+  async delete(_id: string, props: HostPrepareOutputs): Promise<void> {
+    await this.hosts.unprepare({ ...props, drainSeconds: 0 });
+  }
 }
 
 /** The one provider instance (the direct driver and the tests use it as is). */

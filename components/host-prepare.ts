@@ -13,7 +13,7 @@ export class HostPrepare extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Omit<HostConfigArgs, "drainSeconds" | "prepared">, opts?: pulumi.CustomResourceOptions) {
     const { drainSeconds: _drain, ...inputs } = hostConfigInputs(args);
-    super(serializedHostPrepareProvider, name, { ...inputs, baseline: undefined, lastChanges: undefined }, opts, "pulumi-lvs", "HostPrepare");
+    super(serializedHostPrepareProvider, name, { ...inputs, baseline: undefined, lastChanges: undefined }, { deleteBeforeReplace: true, ...opts }, "pulumi-lvs", "HostPrepare");
   }
 
   /** What the host's commit needs of this prepare. */

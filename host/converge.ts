@@ -6,6 +6,8 @@ import { CommandError } from "./errors";
 import { batchScript, splitBatch } from "./facts/fact";
 import { factsScript, HostFacts, parseFacts } from "./facts/host-facts";
 import { managedMarkers } from "./facts/managed-markers";
+import { stagedPaths } from "./facts/files";
+import { sh } from "./quote";
 import { planHost, planPrepare, Plan } from "./plan";
 import type { Transport } from "./transport";
 
@@ -53,11 +55,18 @@ export function failedStep(stdout: string): string {
 
 const VERIFY = "@@verify";
 
+/** A prepare that fails part-way takes its staged copies with it: no half-staged set is left for a commit. */
+function unstageOnFailure(state: HostState): string[] {
+  const staged = stagedPaths(state.files.map((f) => f.path));
+  if (staged.length === 0) return [];
+  return [`pulumi_lvs_unstage() { rm -f ${sh(...staged)}; }`, `trap '[ "$?" -eq 0 ] || pulumi_lvs_unstage' EXIT`];
+}
+
 /** Runs the prepare phase; `facts` are the host's facts read just before (e.g. with the baseline). */
 export async function prepare(transport: Transport, state: HostState, facts: HostFacts): Promise<string[]> {
   const plan = planPrepare(state, facts);
   if (plan.commands.length === 0) return [];
-  const result = await transport.run(applyScript(plan));
+  const result = await transport.run(applyScript(plan, unstageOnFailure(state)));
   if (result.code !== 0) throw new CommandError(transport.host, `step "${failedStep(result.stdout)}"`, result.code, result.stderr);
   return plan.changes;
 }

@@ -12,7 +12,7 @@ import { CommandError } from "./errors";
 import type { HostFacts } from "./facts/host-facts";
 import { canonical, sameHostState } from "./host-settings";
 import { planHost } from "./plan";
-import { backupForeignFiles, planTeardown, removedState } from "./teardown";
+import { backupForeignFiles, planPrepareTeardown, planTeardown, removedState } from "./teardown";
 import { inPhase } from "./trace";
 import type { Transport } from "./transport";
 
@@ -89,6 +89,8 @@ export interface HostOrchestrator {
    * changes traffic. Safe to run on every host at once.
    */
   prepare(next: HostDeployment, before?: PreparedBefore): Promise<Prepared>;
+  /** Undoes a prepare whose commit never came (see planPrepareTeardown). */
+  unprepare(prepared: HostDeployment & Prepared): Promise<void>;
   /** Converges the host to `next`: a create without `previous`, else an update from it. */
   apply(next: HostDeployment, previous?: Previous, prepared?: Prepared): Promise<DeployedHost>;
   /** What differs on the host from what was deployed; empty when it is converged. */
@@ -159,6 +161,13 @@ export function hostOrchestrator(connect: Connect, sleep = (ms: number) => new P
         return { hash: next.hash, baseline, lastChanges: await prepareHost(transport, state, reading.facts) };
       });
     },
+    unprepare: (prepared) =>
+      inPhase(prepared.host, "teardown", async () => {
+        const state = joinFiles(prepared);
+        const transport = await connect(prepared.host, prepared.target);
+        const plan = planPrepareTeardown(state, await gatherFacts(transport, state), prepared.baseline);
+        await run(transport, prepared.host, "undoing the prepare", plan.commands);
+      }),
     apply: (next, previous, prepared) => inPhase(next.host, "commit", () => (previous ? update(next, previous, prepared) : create(next, prepared))),
     drift: (deployed) =>
       inPhase(deployed.host, "read", async () => {

@@ -47,7 +47,7 @@ export function planTeardown(state: HostState, facts: HostFacts, baseline: Basel
   }
   // keepalived does not stop the kernel's sync daemons it started; while they run, ip_vs cannot be unloaded.
   if (ownsKeepalived && !baseline.keepalivedActive)
-    for (const mode of facts.syncDaemons) {
+    for (const mode of facts.syncDaemons ?? []) {
       commands.push(`${sh("ipvsadm", "--stop-daemon", mode)} || true`);
       changes.push(`stop the IPVS ${mode} sync daemon`);
     }
@@ -110,4 +110,24 @@ export function removedState(old: HostState, next: HostState): HostState {
   const out: Partial<Record<keyof HostState, unknown>> = {};
   for (const k of HOST_SETTING_KEYS) out[k] = (HOST_SETTINGS[k].removed as (o: unknown, n: unknown) => unknown)(old[k], next[k]);
   return out as HostState;
+}
+
+/**
+ * Undoes a prepare whose host never got its commit (another host's prepare failed, or the stack is destroyed
+ * before a retry): staged copies removed, and the modules, script user and iptables package it added taken back to
+ * the baseline it recorded; keepalived, enabled by its package's install, disabled again if it was not before.
+ * After a commit's own teardown there is nothing left for it to do.
+ */
+export function planPrepareTeardown(state: HostState, facts: HostFacts, baseline: Baseline): StepResult {
+  const prepared: HostState = { ...state, files: [], services: [], sysctls: {}, addresses: [], fwmarkRules: [] };
+  const own = planTeardown(prepared, facts, baseline);
+  const staged = state.files.map((f) => f.path + STAGED_SUFFIX).filter((p) => facts.files[p] !== undefined);
+  const commands = staged.length > 0 ? [sh("rm", "-f", ...staged)] : [];
+  const changes = staged.map((p) => `remove ${p}`);
+  const ka = facts.units["keepalived.service"];
+  if (state.packages.includes("keepalived") && !baseline.keepalivedEnabled && ka?.enabled === "enabled") {
+    commands.push("systemctl disable --quiet keepalived || true");
+    changes.push("return keepalived to its previous state");
+  }
+  return { commands: [...commands, ...own.commands], changes: [...changes, ...own.changes] };
 }

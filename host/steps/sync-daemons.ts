@@ -6,9 +6,12 @@ import { sh } from "../quote";
 import { NOTHING, StepResult } from "./step";
 
 export function ensureSyncDaemons(state: HostState, facts: HostFacts): StepResult {
-  if (!state.roles.includes("director") || state.ipvsSync || facts.syncDaemons.length === 0) return NOTHING;
+  if (!state.roles.includes("director") || state.ipvsSync) return NOTHING;
+  const running = facts.syncDaemons;
+  if (!running) throw new Error("the IPVS sync daemons of a director were not read");
+  if (running.length === 0) return NOTHING;
   return {
-    commands: facts.syncDaemons.map((mode) => sh("ipvsadm", "--stop-daemon", mode)),
-    changes: facts.syncDaemons.map((mode) => `stop the IPVS ${mode} sync daemon (connection sync is off)`),
+    commands: running.map((mode) => sh("ipvsadm", "--stop-daemon", mode)),
+    changes: running.map((mode) => `stop the IPVS ${mode} sync daemon (connection sync is off)`),
   };
 }

@@ -12,7 +12,7 @@ function wantedAddressesMissing(state: HostState, facts: HostFacts): boolean {
 }
 
 function fwmarkRulesDrifted(state: HostState, facts: HostFacts): boolean {
-  return state.fwmarkRules.length > 0 && (!facts.nft.exists || facts.nft.rules.length !== state.fwmarkRules.length);
+  return state.fwmarkRules.length > 0 && (!facts.nft?.exists || facts.nft.rules.length !== state.fwmarkRules.length);
 }
 
 export function ensureUnits(state: HostState, facts: HostFacts): StepResult {

@@ -15,6 +15,7 @@ import { renderCluster } from "../../core/render/host-state";
 import { converge } from "../../host/converge";
 import { deploymentOf } from "../../host/deploy";
 import { closePool, pooledTransport, SshTransport } from "../../host/ssh";
+import { TRACE_ENV } from "../../host/trace";
 import type { LabState } from "../../lab/state";
 import { ensureLab, labDown, labDrCluster, labSshTarget as sshTargetOf, must, onHost } from "../support/lab-session";
 
@@ -103,10 +104,65 @@ describe("provider on real hosts", { timeout: 40 * 60_000 }, () => {
     if (booted && process.env.KEEP_LAB !== "1") labDown();
   });
 
+  it("a prepare that fails on one host: no host's running config changes, and the other hosts' prepares are undone", async () => {
+    // A directory where r2's staged unit file must go: writing it fails, in r2's prepare only.
+    const blocker = "/etc/systemd/system/pulumi-lvs-vip.service.pulumi-lvs-staged";
+    await must(lab, "r2", `mkdir -p ${blocker}/x`);
+    const traceFile = path.join(os.tmpdir(), `pulumi-lvs-trace-${process.pid}.jsonl`);
+    process.env[TRACE_ENV] = traceFile;
+    try {
+      const t0 = Date.now();
+      const e = await applyCluster(labDrCluster(lab, { realServers: [{ host: "r1" }, { host: "r2" }] }), {}, { log }).then(
+        () => assert.fail("the apply succeeded although r2's prepare cannot stage its files"),
+        (err: unknown) => err,
+      );
+      log(`failed apply after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(e as Error).message.split("\n")[0]}`);
+      assert.ok(e instanceof ApplyError, String(e));
+      assert.equal(e.host, "r2");
+      assert.match(e.message, /step "stage-files"/);
+      assert.deepEqual(e.state, {}, "nothing deployed");
+      const events = fs.readFileSync(traceFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { t: string; host: string; phase?: string });
+      const phases = events.filter((x) => x.t === "phase").map((x) => `${x.host} ${x.phase}`);
+      assert.deepEqual(phases.filter((x) => x.endsWith("commit")), [], "no host's commit started");
+      assert.deepEqual(phases.filter((x) => x.endsWith("prepare")).sort(), ["d1 prepare", "d2 prepare", "r1 prepare", "r2 prepare"], "every host was prepared at once");
+    } finally {
+      delete process.env[TRACE_ENV];
+      fs.rmSync(traceFile, { force: true });
+      await must(lab, "r2", `rm -rf ${blocker}`);
+    }
+    for (const h of HOSTS) {
+      assert.equal(await snapshot(lab, h), baseline.get(h), `${h}: back to its baseline (nothing running, the prepare undone)`);
+      assert.equal((await must(lab, h, "ls /etc/keepalived /etc/systemd/system /etc/sysctl.d 2>/dev/null | grep -c pulumi-lvs-staged || true")).trim(), "0", `${h}: no staged copy left`);
+    }
+  });
+
   it("create: real servers get the VIP on lvs0 and ARP sysctls; directors run keepalived with the IPVS service", async () => {
     const t0 = Date.now();
-    deployed = await applyCluster(labDrCluster(lab, { realServers: [{ host: "r1" }, { host: "r2" }] }), {}, { log });
+    const traceFile = path.join(os.tmpdir(), `pulumi-lvs-trace-${process.pid}.jsonl`);
+    closePool(); // connections the failed apply left open: this apply's own are counted
+    process.env[TRACE_ENV] = traceFile;
+    try {
+      deployed = await applyCluster(labDrCluster(lab, { realServers: [{ host: "r1" }, { host: "r2" }] }), {}, { log });
+    } finally {
+      delete process.env[TRACE_ENV];
+    }
     log(`create took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    // One connection per host; two round trips per phase (facts, then one batch; the commit's batch reports the
+    // facts that confirm it); every prepare done before the first commit; the directors after the real servers.
+    const events = fs.readFileSync(traceFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { t: string; host: string; phase?: string; start: number; end: number });
+    fs.rmSync(traceFile, { force: true });
+    for (const h of ["d1", "d2", "r1", "r2"]) {
+      const mine = events.filter((x) => x.host === h);
+      assert.equal(mine.filter((x) => x.t === "connect").length, 1, `${h}: one SSH connection`);
+      const runs = (phase: string) => mine.filter((x) => x.t === "run" && x.phase === phase).length;
+      assert.deepEqual([runs("prepare"), runs("commit")], [2, 2], `${h}: round trips in prepare and commit`);
+    }
+    const span = (h: string, phase: string) => events.find((x) => x.t === "phase" && x.host === h && x.phase === phase)!;
+    const lastPrepare = Math.max(...["d1", "d2", "r1", "r2"].map((h) => span(h, "prepare").end));
+    assert.ok(["d1", "d2", "r1", "r2"].every((h) => span(h, "commit").start >= lastPrepare), "every commit after the last prepare");
+    assert.ok(span("d2", "commit").start >= Math.max(span("r1", "commit").end, span("r2", "commit").end), "directors after the real servers");
+    assert.ok(span("d1", "commit").start >= span("d2", "commit").end, "the MASTER d1 last");
+    log(`prepares ${["d1", "d2", "r1", "r2"].map((h) => `${h} ${((span(h, "prepare").end - span(h, "prepare").start) / 1000).toFixed(1)} s`).join(", ")}; commits ${["r1", "r2", "d2", "d1"].map((h) => `${h} ${((span(h, "commit").end - span(h, "commit").start) / 1000).toFixed(1)} s`).join(", ")}`);
     for (const r of ["r1", "r2"]) {
       assert.match(await must(lab, r, "ip -o -4 addr show dev lvs0"), /inet 10\.77\.0\.100\/32/);
       assert.equal((await must(lab, r, "sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce")).split("\n").slice(0, 2).join(","), "1,2");

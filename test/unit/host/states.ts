@@ -56,7 +56,6 @@ function baseFacts(state: HostState, base: "converged" | "fresh" | undefined): H
     return {
       os: { ...DEBIAN },
       packages: [...state.packages],
-      keepalivedVersion: state.packages.includes("keepalived") ? "2.2.7" : null,
       modules: [...state.modules],
       sysctls: { ...state.sysctls },
       vipAddresses: state.addresses.filter((a) => a.interface === "lvs0").map((a) => a.address),
@@ -67,7 +66,7 @@ function baseFacts(state: HostState, base: "converged" | "fresh" | undefined): H
       scriptUser: state.users.length > 0,
       syncDaemons: [],
     };
-  return { os: { ...DEBIAN }, packages: [], keepalivedVersion: null, modules: [], sysctls: {}, vipAddresses: [], files: {}, units: {}, nft: { exists: false, rules: [] }, iptables: { selected: "nft", nft: { ...NO_CHAIN }, legacy: { ...NO_CHAIN } }, scriptUser: false, syncDaemons: [] };
+  return { os: { ...DEBIAN }, packages: [], modules: [], sysctls: {}, vipAddresses: [], files: {}, units: {}, nft: { exists: false, rules: [] }, iptables: { selected: "nft", nft: { ...NO_CHAIN }, legacy: { ...NO_CHAIN } }, scriptUser: false, syncDaemons: [] };
 }
 
 export function factsOf(state: HostState, spec: FactsSpec): HostFacts {
