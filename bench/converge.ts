@@ -1,12 +1,17 @@
 // The converge benchmark (not a test) on the bench lab: pulumi-lvs through the real engine and through the direct
 // driver against the physical floor (each host's own converge script, one connection and one script per host, all
 // hosts at once), each cold run on freshly booted hosts. Takes the lab lock itself. Usage:
-//   node dist/bench/converge.js [--label NAME]     (output: bench/out/NAME-*.svg, *.jsonl)
+//   node dist/bench/converge.js [--label NAME] [--lab-is-fresh]   (output: bench/out/NAME-*.svg, *.jsonl)
+// One boot (under this machine's load a boot of the 11 hosts takes up to 15 min): the first tool runs on the freshly
+// booted hosts; before the next, the hosts are reset to fresh: the tool's own destroy, then every package that was not
+// on the fresh host purged. The reset is checked: each host's converge planned against its facts after the reset must
+// be the very script planned on the fresh host (else the bench says so). --lab-is-fresh: the bench lab is up and
+// untouched since its boot (the caller says so); use it instead of booting.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { tryLoadLabState, LabState } from "../lab/state";
+import { sshOptions, tryLoadLabState, LabState } from "../lab/state";
 import { findPulumiCli, packageRoot } from "../program/engine";
 import { childrenCpuMs } from "./cpu";
 import { formatTable, ratio, Row, verdict } from "./figures";
@@ -30,6 +35,34 @@ const outDir = path.join(root, "bench", "out");
 function lab(cmd: "up" | "down"): void {
   const r = spawnSync("bash", [path.join(root, "lab", "lab.sh"), cmd, ...(cmd === "up" ? [topology] : [])], { stdio: ["ignore", "inherit", "inherit"], timeout: 20 * 60_000 });
   if (r.status !== 0) throw new Error(`lab ${cmd} failed (exit ${r.status})`);
+}
+
+function ssh(l: LabState, host: string, command: string): string {
+  const h = l.hosts[host];
+  const r = spawnSync("ssh", [...sshOptions(l), "-p", String(h.sshPort), `root@${h.address}`, command], { encoding: "utf8", timeout: 10 * 60_000 });
+  if (r.status !== 0) throw new Error(`${host}: \`${command}\` exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const PACKAGES = "dpkg-query -W -f='${Package}\\n' | sort";
+
+/** Every package not on the fresh host purged (the tool's destroy ran before), on all hosts at once. */
+function purgeToFresh(l: LabState, fresh: Record<string, string>): void {
+  for (const host of HOSTS) {
+    const f = path.join(work, `fresh-packages-${host}`);
+    fs.writeFileSync(f, fresh[host]);
+  }
+  const scripts = HOSTS.map((host) => {
+    const keep = new Set(fresh[host].split("\n").filter(Boolean));
+    const extra = ssh(l, host, PACKAGES).split("\n").filter((p) => p && !keep.has(p));
+    return { host, extra };
+  });
+  for (const { host, extra } of scripts) {
+    if (extra.length > 0) ssh(l, host, `DEBIAN_FRONTEND=noninteractive apt-get purge -y -q ${extra.join(" ")} >/dev/null`);
+    const left = ssh(l, host, PACKAGES).split("\n").filter((p) => p && !fresh[host].split("\n").includes(p));
+    if (left.length > 0) throw new Error(`${host}: packages left after the reset: ${left.join(" ")}`);
+    console.log(`# reset ${host}: purged ${extra.join(" ") || "nothing"}`);
+  }
 }
 
 function freshLab(): LabState {
@@ -79,13 +112,44 @@ function main(): void {
   const rows: Row[] = [];
   const started = Date.now();
   try {
-    // The floor: on fresh hosts, each host's converge script (planned against its facts, read untimed), then the read
-    // a refresh needs, then the weight change's scripts (only hosts with something to do).
-    let l = freshLab();
+    let l = process.argv.includes("--lab-is-fresh") ? tryLoadLabState()! : freshLab();
+    if (!l || l.topology !== "bench") throw new Error(`the lab up is not the bench topology (${l?.topology})`);
     const cluster = benchCluster(l);
     const changed = benchCluster(l, changedWeight);
+    const fresh = Object.fromEntries(HOSTS.map((h) => [h, ssh(l, h, PACKAGES)]));
+    // Each host's converge planned against its facts on the fresh host (a read, changing nothing).
     const scripts = path.join(work, "floor-cold.json");
     run("floor", "plan-cold", { tool: "floor-plan", op: "plan", cluster, scriptsFile: scripts }, false);
+    const freshScripts = fs.readFileSync(scripts, "utf8");
+    const resetAndCheck = (tool: string, job: Omit<Job, "resultFile">) => {
+      run(tool, "destroy", job, false);
+      purgeToFresh(l, fresh);
+      const again = path.join(work, `floor-plan-after-${tool}.json`);
+      run("floor", `plan-after-${tool}`, { tool: "floor-plan", op: "plan", cluster, scriptsFile: again }, false);
+      const a = JSON.parse(fs.readFileSync(again, "utf8")) as Record<string, string>;
+      const b = JSON.parse(freshScripts) as Record<string, string>;
+      const differ = HOSTS.filter((h) => a[h] !== b[h]);
+      if (differ.length > 0) console.log(`# WARNING: after the reset the converge planned on ${differ.join(", ")} is not the fresh host's: the reset left something (later cold runs are not on fresh hosts)`);
+      else console.log(`# reset checked: every host plans the same converge as on the fresh boot`);
+    };
+
+    const engineWork = { cliDir: cli.dir, backendDir: path.join(work, "backend"), home: path.join(work, "pulumi-home"), workDir: path.join(root, ".engine-work", `bench-${label}`) };
+    fs.rmSync(engineWork.workDir, { recursive: true, force: true });
+    rows.push(run("engine", "cold", { tool: "engine", op: "cold", cluster, engine: engineWork }));
+    rows.push(run("engine", "noop", { tool: "engine", op: "noop", cluster, engine: engineWork }));
+    rows.push(run("engine", "refresh", { tool: "engine", op: "refresh", cluster, engine: engineWork }));
+    rows.push(run("engine", "weight", { tool: "engine", op: "weight", cluster: changed, engine: engineWork }));
+    resetAndCheck("engine", { tool: "engine", op: "destroy", cluster: changed, engine: engineWork });
+
+    const stateFile = path.join(work, "direct-state.json");
+    rows.push(run("direct", "cold", { tool: "direct", op: "cold", cluster, stateFile }));
+    rows.push(run("direct", "noop", { tool: "direct", op: "noop", cluster, stateFile }));
+    rows.push(run("direct", "refresh", { tool: "direct", op: "refresh", cluster, stateFile }));
+    rows.push(run("direct", "weight", { tool: "direct", op: "weight", cluster: changed, stateFile }));
+    resetAndCheck("direct", { tool: "direct", op: "destroy", cluster: changed, stateFile });
+
+    // The floor: the fresh hosts' scripts, one connection and one script per host, all at once; then the read a
+    // refresh needs; then the weight change's scripts (planned against the converged hosts: only hosts with work).
     rows.push(run("floor", "cold", { tool: "floor", op: "run", cluster, scriptsFile: scripts }));
     rows.push({ tool: "floor", op: "noop", wallMs: 0, cpuMs: 0, counts: countsByHost([], HOSTS) });
     rows.push(run("floor", "refresh", { tool: "floor", op: "read", cluster }));
@@ -93,21 +157,6 @@ function main(): void {
     run("floor", "plan-weight", { tool: "floor-plan", op: "plan", cluster: changed, scriptsFile: weightScripts }, false);
     console.log(`# floor weight change touches: ${Object.keys(JSON.parse(fs.readFileSync(weightScripts, "utf8"))).join(", ")}`);
     rows.push(run("floor", "weight", { tool: "floor", op: "run", cluster: changed, scriptsFile: weightScripts }));
-
-    l = freshLab();
-    const engineWork = { cliDir: cli.dir, backendDir: path.join(work, "backend"), home: path.join(work, "pulumi-home"), workDir: path.join(root, ".engine-work", `bench-${label}`) };
-    fs.rmSync(engineWork.workDir, { recursive: true, force: true });
-    rows.push(run("engine", "cold", { tool: "engine", op: "cold", cluster, engine: engineWork }));
-    rows.push(run("engine", "noop", { tool: "engine", op: "noop", cluster, engine: engineWork }));
-    rows.push(run("engine", "refresh", { tool: "engine", op: "refresh", cluster, engine: engineWork }));
-    rows.push(run("engine", "weight", { tool: "engine", op: "weight", cluster: changed, engine: engineWork }));
-
-    l = freshLab();
-    const stateFile = path.join(work, "direct-state.json");
-    rows.push(run("direct", "cold", { tool: "direct", op: "cold", cluster, stateFile }));
-    rows.push(run("direct", "noop", { tool: "direct", op: "noop", cluster, stateFile }));
-    rows.push(run("direct", "refresh", { tool: "direct", op: "refresh", cluster, stateFile }));
-    rows.push(run("direct", "weight", { tool: "direct", op: "weight", cluster: changed, stateFile }));
   } finally {
     lab("down");
   }

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import { requireValidCluster } from "../core/config/validate";
 import { hostPlan } from "../core/plan";
 import { targetOf } from "../core/plan/target";
-import { applyCluster, DeploymentState, planWithDiscovery, refreshCluster } from "../components/direct";
+import { applyCluster, DeploymentState, destroyCluster, planWithDiscovery, refreshCluster } from "../components/direct";
 import { applyScript, gatherFacts } from "../host/converge";
 import { factsScript } from "../host/facts/host-facts";
 import { planHost } from "../host/plan";
@@ -15,7 +15,7 @@ import { inlineStack } from "../program/engine";
 
 export interface Job {
   tool: "engine" | "direct" | "floor-plan" | "floor";
-  /** engine/direct: cold | noop | refresh | weight; floor: run (the scripts in scriptsFile) | read (facts of every host). */
+  /** engine/direct: cold | noop | refresh | weight | destroy; floor: run (the scripts in scriptsFile) | read (facts of every host). */
   op: string;
   cluster: Record<string, unknown>;
   resultFile: string;
@@ -38,6 +38,10 @@ async function engine(job: Job): Promise<void> {
   const e = job.engine!;
   const stack = await inlineStack({ ...e, passphrase: "bench-passphrase", stackName: "bench" });
   await stack.setConfig("pulumi-lvs:cluster", { value: JSON.stringify(job.cluster) });
+  if (job.op === "destroy") {
+    await stack.destroy({ color: "never", onOutput: () => undefined });
+    return;
+  }
   const r = await stack.up({ color: "never", refresh: job.op === "refresh", onOutput: () => undefined });
   const changes = r.summary.resourceChanges ?? {};
   fs.writeFileSync(job.resultFile + ".summary", JSON.stringify(changes));
@@ -45,6 +49,7 @@ async function engine(job: Job): Promise<void> {
 
 async function direct(job: Job): Promise<void> {
   const previous: DeploymentState = job.op === "cold" ? {} : JSON.parse(fs.readFileSync(job.stateFile!, "utf8"));
+  if (job.op === "destroy") return destroyCluster(previous);
   const base = job.op === "refresh" ? (await refreshCluster(previous)).state : previous;
   const next = await applyCluster(job.cluster, base);
   fs.writeFileSync(job.stateFile!, JSON.stringify(next));
