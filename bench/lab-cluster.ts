@@ -12,7 +12,8 @@ export function benchCluster(lab: Pick<LabState, "subnet" | "privateKey" | "know
   return {
     name: "bench",
     subnet: lab.subnet,
-    ssh: { user: "root", privateKeyFile: lab.privateKey, knownHostsFile: lab.knownHosts, connectTimeoutSeconds: 20 },
+    // A long batch deadline: a director's package installation took over 300 s (the default) on a loaded machine under TCG.
+    ssh: { user: "root", privateKeyFile: lab.privateKey, knownHostsFile: lab.knownHosts, connectTimeoutSeconds: 20, commandTimeoutSeconds: 1800 },
     hosts: [...DIRECTORS, ...REAL_SERVERS].map((n) => ({ name: n, address: lab.hosts[n].address })),
     directors: [
       { host: "d1", interface: lab.hosts.d1.interface, priority: 150 },
