@@ -152,7 +152,9 @@ function main(): void {
     // refresh needs; then the weight change's scripts (planned against the converged hosts: only hosts with work).
     rows.push(run("floor", "cold", { tool: "floor", op: "run", cluster, scriptsFile: scripts }));
     rows.push({ tool: "floor", op: "noop", wallMs: 0, cpuMs: 0, counts: countsByHost([], HOSTS) });
-    rows.push(run("floor", "refresh", { tool: "floor", op: "read", cluster }));
+    const readScripts = path.join(work, "floor-read.json");
+    run("floor", "plan-read", { tool: "floor-plan", op: "read", cluster, scriptsFile: readScripts }, false);
+    rows.push(run("floor", "refresh", { tool: "floor", op: "read", cluster, scriptsFile: readScripts }));
     const weightScripts = path.join(work, "floor-weight.json");
     run("floor", "plan-weight", { tool: "floor-plan", op: "plan", cluster: changed, scriptsFile: weightScripts }, false);
     console.log(`# floor weight change touches: ${Object.keys(JSON.parse(fs.readFileSync(weightScripts, "utf8"))).join(", ")}`);

@@ -15,7 +15,7 @@ import { inlineStack } from "../program/engine";
 
 export interface Job {
   tool: "engine" | "direct" | "floor-plan" | "floor";
-  /** engine/direct: cold | noop | refresh | weight | destroy; floor: run (the scripts in scriptsFile) | read (facts of every host). */
+  /** engine/direct: cold | noop | refresh | weight | destroy; floor-plan: plan | read (the facts script of every host); floor: run | read (the scripts in scriptsFile; a read's exit status is not checked). */
   op: string;
   cluster: Record<string, unknown>;
   resultFile: string;
@@ -64,6 +64,8 @@ async function floorPlan(job: Job): Promise<void> {
     plan.hosts.map(async (h) => {
       if (job.hosts && !job.hosts.includes(h.host)) return;
       const state = hostPlan(plan, h.host).state;
+      // The read a refresh makes: the host's facts script, whatever it finds.
+      if (job.op === "read") return void (scripts[h.host] = factsScript(state));
       const p = planHost(state, await gatherFacts(await transportFor(h.host), state));
       if (p.commands.length > 0) scripts[h.host] = applyScript(p);
     }),
@@ -73,14 +75,8 @@ async function floorPlan(job: Job): Promise<void> {
 
 /** The floor: one new connection and one script per host, all hosts at once, no ordering. */
 async function floor(job: Job): Promise<void> {
-  const { config, targetFor } = transportsFor(job.cluster);
-  let scripts: Record<string, string>;
-  if (job.op === "read") {
-    const { planCluster } = await import("../core/plan");
-    // The read needs no discovered values: the facts script of each host's state as planned without them.
-    const plan = planCluster(config);
-    scripts = Object.fromEntries(plan.hosts.map((h) => [h.host, factsScript(h.state)]));
-  } else scripts = JSON.parse(fs.readFileSync(job.scriptsFile!, "utf8"));
+  const { targetFor } = transportsFor(job.cluster);
+  const scripts = JSON.parse(fs.readFileSync(job.scriptsFile!, "utf8")) as Record<string, string>;
   await Promise.all(
     Object.entries(scripts).map(async ([host, script]) => {
       const t = await SshTransport.open(targetFor(host));
