@@ -48,10 +48,6 @@ const PACKAGES = "dpkg-query -W -f='${Package}\\n' | sort";
 
 /** Every package not on the fresh host purged (the tool's destroy ran before), on all hosts at once. */
 function purgeToFresh(l: LabState, fresh: Record<string, string>): void {
-  for (const host of HOSTS) {
-    const f = path.join(work, `fresh-packages-${host}`);
-    fs.writeFileSync(f, fresh[host]);
-  }
   const scripts = HOSTS.map((host) => {
     const keep = new Set(fresh[host].split("\n").filter(Boolean));
     const extra = ssh(l, host, PACKAGES).split("\n").filter((p) => p && !keep.has(p));
