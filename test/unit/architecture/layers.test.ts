@@ -17,7 +17,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   cli: ["core", "host"],
   program: ["core", "components"],
   demo: ["core", "host", "components", "cli", "lab", "program"],
-  bench: ["core"],
+  bench: ["core", "host", "components", "program", "lab"],
   lab: [],
 };
 
