@@ -10,7 +10,7 @@ import { hostPlan, planCluster } from "../core/plan";
 import { hostConfigProvider } from "../components/host-config-provider";
 import { hostPrepareProvider } from "../components/host-prepare-provider";
 import { configureSecrets } from "../components/direct";
-import { deploymentOf } from "../host/deploy";
+import { deploymentOf, preparedText } from "../host/deploy";
 import type { Transport } from "../host/transport";
 
 const HOSTS = 100;
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       const { drainSeconds: _d, ...desired } = i;
       const prepared = (await hostPrepareProvider.create(desired)).outs!;
       try {
-        await hostConfigProvider.create({ ...i, prepared });
+        await hostConfigProvider.create({ ...i, prepared: preparedText(prepared) });
       } catch (e) {
         if (/verification after apply|still differs/.test((e as Error).message)) verifyFailed++;
         else otherFailed.push(`${i.host}: ${(e as Error).message}`);

@@ -6,7 +6,7 @@ import { requireValidCluster } from "../core/config/validate";
 import { ClusterPlan, hostPlan, planCluster } from "../core/plan";
 import { describeDiscovered } from "../core/plan/discovery";
 import { targetOf } from "../core/plan/target";
-import { deploymentOf, Prepared } from "../host/deploy";
+import { deploymentOf, Prepared, preparedText } from "../host/deploy";
 import { decideDirectorOrder } from "../host/director-order";
 import { discoverValues } from "../host/discovery";
 import { pooledTransport } from "../host/ssh";
@@ -156,7 +156,7 @@ export async function applyCluster(raw: unknown, previous: DeploymentState = {},
         continue;
       }
       options.onHost?.(name, "start", "commit");
-      next[name] = await commitHost(name, action, { ...inputs, prepared: prepared[name] }, old, log, () => gone.add(name));
+      next[name] = await commitHost(name, action, { ...inputs, prepared: preparedText(prepared[name]) }, old, log, () => gone.add(name));
       options.onHost?.(name, "done", "commit");
     }
     for (const name of Object.keys(previous).reverse()) {

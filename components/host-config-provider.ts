@@ -4,7 +4,7 @@
 // and export name (dist/components/host-config-provider.js, `hostConfigProvider`): both must stay.
 import type * as pulumi from "@pulumi/pulumi";
 import type { TargetInputs } from "../core/plan/target";
-import { DeployedHost, HostDeployment, hostOrchestrator, HostOrchestrator, Prepared, PROVIDER_VERSION, replacedBy, sameDeployment } from "../host/deploy";
+import { DeployedHost, HostDeployment, hostOrchestrator, HostOrchestrator, preparedFrom, PROVIDER_VERSION, replacedBy, sameDeployment } from "../host/deploy";
 import { pooledTransport } from "../host/ssh";
 import { secretReader, sshTargetFor } from "../host/ssh-target";
 import { delegatingProvider, packageRelative } from "./provider-loader";
@@ -13,8 +13,8 @@ import { previousOf } from "./stored-state";
 export { PROVIDER_VERSION };
 export type { TargetInputs };
 
-/** The HostConfig resource's inputs (see host/deploy.ts), with its HostPrepare's outputs when it has one. */
-export type HostConfigInputs = HostDeployment & { prepared?: Prepared };
+/** The HostConfig resource's inputs (see host/deploy.ts), with its HostPrepare's record (preparedText) when it has one. */
+export type HostConfigInputs = HostDeployment & { prepared?: string };
 /** Its outputs: the inputs, the baseline recorded at create, the last changes made, the drift last read. */
 export type HostConfigOutputs = DeployedHost;
 
@@ -72,11 +72,11 @@ class HostConfigProvider implements pulumi.dynamic.ResourceProvider<HostConfigIn
   }
 
   async create(inputs: HostConfigInputs): Promise<pulumi.dynamic.CreateResult<HostConfigOutputs>> {
-    return { id: `${inputs.host}@${inputs.target.address}`, outs: await this.hosts.apply(inputs, undefined, inputs.prepared) };
+    return { id: `${inputs.host}@${inputs.target.address}`, outs: await this.hosts.apply(inputs, undefined, preparedFrom(inputs.prepared)) };
   }
 
   async update(_id: string, olds: HostConfigOutputs, news: HostConfigInputs): Promise<pulumi.dynamic.UpdateResult<HostConfigOutputs>> {
-    return { outs: await this.hosts.apply(news, previousOf(olds), news.prepared) };
+    return { outs: await this.hosts.apply(news, previousOf(olds), preparedFrom(news.prepared)) };
   }
 
   async read(id: string, props?: HostConfigOutputs): Promise<pulumi.dynamic.ReadResult<HostConfigOutputs>> {

@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { splitFiles } from "../core/plan/desired";
 import type { TargetInputs } from "../core/plan/target";
 import type { HostState } from "../core/render/host-state";
-import type { Prepared } from "../host/deploy";
 import { serializedHostConfigProvider, HostConfigInputs, PROVIDER_VERSION } from "./host-config-provider";
 
 export interface HostConfigArgs {
@@ -15,7 +14,7 @@ export interface HostConfigArgs {
   secretFiles?: pulumi.Input<Record<string, string>>;
   drainSeconds?: pulumi.Input<number>;
   /** The host's HostPrepare outputs (its prepare phase, run before any host's commit). */
-  prepared?: pulumi.Input<Prepared>;
+  prepared?: pulumi.Input<string>;
 }
 
 type Inputs = { [K in keyof HostConfigInputs]: pulumi.Input<HostConfigInputs[K]> };

@@ -4,7 +4,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { TargetInputs } from "../core/plan/target";
 import type { HostState } from "../core/render/host-state";
-import type { Prepared } from "../host/deploy";
 import type { DirectorInputConfig, RealServerInputConfig } from "../core/config/input";
 import type { ServiceModel } from "../core/model/cluster";
 import type { HostInput, ServiceInput } from "./cluster-input";
@@ -16,7 +15,7 @@ export interface HostRoleArgs {
   secretFiles?: pulumi.Input<Record<string, string>>;
   drainSeconds?: pulumi.Input<number>;
   /** The host's prepare phase (its HostPrepare's outputs). */
-  prepared?: pulumi.Input<Prepared>;
+  prepared?: pulumi.Input<string>;
 }
 
 /** A Director or RealServer: it receives its host's plan arguments (and its place in the apply order) once. */

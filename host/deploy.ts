@@ -77,6 +77,28 @@ export interface Prepared {
   lastChanges: string[];
 }
 
+const PREPARED_PREFIX = "prepared/1 ";
+
+/**
+ * `Prepared` as the commit's input carries it: one line of text, so that a `preview --diff` shows it as one line (its
+ * new value is unknown while the prepare is to run) and not the whole baseline next to the host's real changes. The
+ * prefix keeps it from being valid JSON, which the engine's display would unfold into an object again.
+ */
+export function preparedText(prepared: Prepared): string {
+  return PREPARED_PREFIX + JSON.stringify({ hash: prepared.hash, baseline: prepared.baseline });
+}
+
+/** The prepare's record from its text; anything unreadable counts as no record (the commit reads the host itself). */
+export function preparedFrom(text: string | undefined): Prepared | undefined {
+  if (!text?.startsWith(PREPARED_PREFIX)) return undefined;
+  try {
+    const v = JSON.parse(text.slice(PREPARED_PREFIX.length)) as Partial<Prepared>;
+    return typeof v.hash === "string" && v.baseline && typeof v.baseline === "object" ? { hash: v.hash, baseline: v.baseline, lastChanges: [] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What a prepare starts from: the state it prepared last time (or that was deployed) and its baseline. */
 export interface PreparedBefore {
   state: HostState;

@@ -207,6 +207,8 @@ for (const mode of MODES) {
         assert.deepEqual(changed, ["- weight 1", "+ weight 3"], `${b.name}: the hunk is the weight line`);
         assert.match(b.text, new RegExp(`real_server ${r2.replace(/\./g, "\\.")} 80 \\{\\n\\s+-\\s+weight 1\\n\\s+\\+\\s+weight 3`), `${b.name}: the hunk is r2's real_server block`);
         assert.match(b.text, /~ hash\s*: "[0-9a-f]{8}.*" => "[0-9a-f]{8}/, `${b.name}: the hash follows the content`);
+        // The prepare's record the commit takes is one line (unknown until the prepare runs), not a baseline dump.
+        assert.doesNotMatch(b.text, /^\s+[-+~] (baseline|modules|sysctls)\s*:/m, `${b.name}: no baseline in the diff`);
       }
       const before = await keepalivedState(lab, ["d1", "d2"]);
       const u = await stack.up(elsewhere);
