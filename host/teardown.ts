@@ -120,7 +120,9 @@ export function removedState(old: HostState, next: HostState): HostState {
  */
 export function planPrepareTeardown(state: HostState, facts: HostFacts, baseline: Baseline): StepResult {
   const prepared: HostState = { ...state, files: [], services: [], sysctls: {}, addresses: [], fwmarkRules: [] };
-  const own = planTeardown(prepared, facts, baseline);
+  // Sysctls and files are the commit's: restoring them here would undo the commit's own teardown when the baseline
+  // recorded here is younger than the commit's (a HostPrepare added to a stack deployed by an earlier release).
+  const own = planTeardown(prepared, facts, { ...baseline, sysctls: {}, foreignFiles: [] });
   const staged = state.files.map((f) => f.path + STAGED_SUFFIX).filter((p) => facts.files[p] !== undefined);
   const commands = staged.length > 0 ? [sh("rm", "-f", ...staged)] : [];
   const changes = staged.map((p) => `remove ${p}`);

@@ -41,6 +41,14 @@ describe("planPrepareTeardown", () => {
     assert.deepEqual(plan.changes, d1.files.map((f) => `remove ${f.path}.pulumi-lvs-staged`));
   });
 
+  it("never a sysctl: those are the commit's, even when the prepare's baseline (recorded on a converged host) differs", () => {
+    const rs = stateOf({ example: "dr", host: "r1" });
+    const facts = factsOf(rs, { base: "fresh", sysctls: Object.fromEntries(Object.keys(rs.sysctls).map((k) => [k, "0"])) });
+    const recordedConverged: Baseline = { ...fresh, sysctls: { ...rs.sysctls } };
+    assert.ok(Object.keys(rs.sysctls).length > 0);
+    assert.deepEqual(planPrepareTeardown(rs, facts, recordedConverged).commands, []);
+  });
+
   it("after the commit's own teardown: nothing left to do", () => {
     const tornDown = factsOf(d1, { base: "fresh", packages: [...d1.packages], units: { "keepalived.service": { active: "inactive", enabled: "disabled", mainPid: 0, loaded: true } } });
     assert.deepEqual(planPrepareTeardown(d1, tornDown, fresh).commands, []);
