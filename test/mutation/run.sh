@@ -32,7 +32,7 @@ tests_for() {
     core/render) echo "$u/render/golden.test.js $u/render/script-free.test.js $u/render/real-servers-text.test.js $u/render/*-parts.test.js $u/host/iptables.test.js $u/config/secrets.test.js $u/vocabulary/*.test.js $u/cli/cli.test.js $u/render/keepalived-config-test.test.js" ;;
     core/plan) echo "$u/plan/*.test.js $u/render/golden.test.js $u/cli/cli.test.js" ;;
     host/steps) echo "$u/host/steps.test.js $u/host/iptables.test.js $u/host/step-edges.test.js $u/host/update-teardown.test.js $u/host/keepalived-apply-check.test.js $u/host/discovery.test.js" ;;
-    host/facts) echo "$u/host/facts.test.js $u/host/status-facts.test.js $u/host/iptables.test.js $u/host/steps.test.js $u/host/step-edges.test.js $u/host/update-teardown.test.js $u/host/discovery.test.js $u/host/vip-holders.test.js $u/cli/status-report.test.js" ;;
+    host/facts) echo "$u/host/facts.test.js $u/host/status-facts.test.js $u/host/ipvs-parse.test.js $u/host/iptables.test.js $u/host/steps.test.js $u/host/step-edges.test.js $u/host/update-teardown.test.js $u/host/discovery.test.js $u/host/vip-holders.test.js $u/cli/status-report.test.js" ;;
     *) echo "test/mutation/run.sh: no test list for folder $1" >&2; return 1 ;;
   esac
 }
