@@ -17,7 +17,8 @@
 # tests were added (and none removed or weakened): it starts from the last full report with its survivors taken out,
 # so Stryker tests again only those, and reuses every killed or timed-out mutant (a test added cannot revive one).
 # MUTATION_FILES="a.ts,b.ts:10-40" mutates only those files (or line ranges) of the one folder named, into reports
-# named <folder>-part: for a quick look at a few files, not for the folder's score. MUTATION_TIMEOUT_MS (default
+# named <folder>-part: for a quick look at a few files, not for the folder's score; MUTATION_TESTS replaces the
+# folder's test list (for such a look only: fewer tests can only leave more survivors). MUTATION_TIMEOUT_MS (default
 # 15000, added to 1.5 times the first run's time) decides when a mutant counts as a timeout: raise it on a loaded
 # machine, where a surviving mutant's full run can outlast it and would be counted as detected.
 set -euo pipefail
@@ -57,7 +58,7 @@ for folder in "${folders[@]}"; do
       process.stdout.write(JSON.stringify(r));
     ' "$PWD/reports/mutation/$name.json" > "reports/mutation/$name.incremental.json"
   fi
-  tests=$(tests_for "$folder")
+  tests=${MUTATION_TESTS:-$(tests_for "$folder")}
   config=reports/mutation/$name.config.json
   cat > "$config" <<JSON
 {
