@@ -85,6 +85,21 @@ for (const c of nftRules) {
   test(`fwmark nft rule: ${c.name}`, () => assert.deepEqual(ruleLines(content(host(c.raw, "d1"), NFT)), c.want));
 }
 
+test("fwmark on a plain DR service (an explicit mark, not co-located): no peer exclusion; the keepalived note says so", () => {
+  const raw = dr((c) => {
+    c.directors[0].firewall = "nftables";
+    delete c.services[0].port;
+    Object.assign(c.services[0], { ports: [80, 443], fwmark: 5 });
+  });
+  const d1 = host(raw, "d1");
+  assert.deepEqual(ruleLines(content(d1, NFT)), ["ip daddr 10.77.0.100 tcp dport { 80, 443 } meta mark set 5"]);
+  assert.match(content(d1, NFT), /^ {8}# service http \(fwmark 5\)$/m);
+  assert.deepEqual(d1.fwmarkRules, [{ service: "http", fwmark: 5, vip: "10.77.0.100", protocol: "tcp", ports: [80, 443], excludeMacs: [] }]);
+  assert.deepEqual(content(d1, CONF).split("\n").filter((l) => /fwmark/.test(l)), ["# service http: 10.77.0.100 ports 80,443 by fwmark 5", "virtual_server fwmark 5 {"]);
+  // d2 names no backend: it is detected, and what it waits for is said.
+  assert.deepEqual(host(raw, "d2").discover, [{ id: "firewall:d2", host: "d2", what: "firewall", detail: "iptables alternative and netfilter-persistent", usedBy: NFT }]);
+});
+
 test("fwmark: a peer's MAC still to be discovered stays a placeholder, and the rules file waits for it", () => {
   const raw = colocated(2, [80], (c) => delete c.directors[1].mac);
   const d1 = host(raw, "d1");
@@ -93,6 +108,7 @@ test("fwmark: a peer's MAC still to be discovered stays a placeholder, and the r
   assert.deepEqual(nft.pending, ["mac:d2"]);
   assert.deepEqual(fileOf(d1, "/etc/systemd/system/pulumi-lvs-fwmark.service")!.pending, [], "the unit does not wait for the MAC");
   assert.deepEqual(d1.fwmarkRules[0].excludeMacs, ["<discover mac:d2>"]);
+  assert.deepEqual(d1.discover.filter((d) => d.what === "mac"), [{ id: "mac:d2", host: "d2", what: "mac", detail: "eth0", usedBy: NFT }]);
   // Discovered (upper case on the host): written lower-case, nothing pending.
   const found = host(raw, "d1", { discovered: { macs: { d2: "52:54:00:77:00:AB" }, interfaces: {} } });
   assert.deepEqual(ruleLines(content(found, NFT)), ["ip daddr 10.77.0.100 tcp dport 80 ether saddr != 52:54:00:77:00:ab meta mark set 1"]);
