@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderFromConfig, type HostState } from "../../../core";
-import { firewallOf, rulesPath } from "../../../core/render/fwmark";
+import { firewallOf, iptablesRuleLines, rulesPath } from "../../../core/render/fwmark";
 import { hashFiles, renderSecretFiles, type ManagedFile } from "../../../core/render/host-state";
 import { requireValidCluster } from "../../../core/config/validate";
 import { buildModel } from "../../../core/model/cluster";
@@ -98,6 +98,23 @@ test("fwmark on a plain DR service (an explicit mark, not co-located): no peer e
   assert.deepEqual(content(d1, CONF).split("\n").filter((l) => /fwmark/.test(l)), ["# service http: 10.77.0.100 ports 80,443 by fwmark 5", "virtual_server fwmark 5 {"]);
   // d2 names no backend: it is detected, and what it waits for is said.
   assert.deepEqual(host(raw, "d2").discover, [{ id: "firewall:d2", host: "d2", what: "firewall", detail: "iptables alternative and netfilter-persistent", usedBy: NFT }]);
+});
+
+test("fwmark: only the fwmark services get mark rules, beside a plain one", () => {
+  const raw = dr((c) => {
+    c.directors[0].firewall = "nftables";
+    c.services.push({ name: "mail", vip: "10.77.0.101", port: 25, fwmark: 9, realServers: [{ host: "r1" }] });
+  });
+  assert.deepEqual(ruleLines(content(host(raw, "d1"), NFT)), ["ip daddr 10.77.0.101 tcp dport 25 meta mark set 9"]);
+  assert.deepEqual(host(raw, "d1").fwmarkRules.map((r) => r.service), ["mail"]);
+});
+
+test("iptables rule lines: exactly 15 ports are one multiport group, 16 are two", () => {
+  const ports = (n: number) => Array.from({ length: n }, (_, i) => 8000 + i);
+  const rule = (n: number) => ({ vip: "10.0.0.1", protocol: "tcp" as const, ports: ports(n), fwmark: 2, excludeMacs: [] });
+  assert.deepEqual(iptablesRuleLines(rule(15)), [`-A PULUMI-LVS -d 10.0.0.1/32 -p tcp -m multiport --dports ${ports(15).join(",")} -j MARK --set-xmark 0x2/0xffffffff`]);
+  assert.deepEqual(iptablesRuleLines(rule(16)).map((l) => l.split("--dports ")[1].split(" ")[0]), [ports(15).join(","), "8015"]);
+  assert.deepEqual(iptablesRuleLines({ ...rule(1), fwmark: 255 }), ["-A PULUMI-LVS -d 10.0.0.1/32 -p tcp -m multiport --dports 8000 -j MARK --set-xmark 0xff/0xffffffff"]);
 });
 
 test("fwmark: a peer's MAC still to be discovered stays a placeholder, and the rules file waits for it", () => {
