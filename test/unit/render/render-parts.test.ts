@@ -145,6 +145,7 @@ test("fwmark: a backend to be detected writes nothing until known; detected, it 
     "-A PULUMI-LVS -d 10.77.0.100/32 -p tcp -m multiport --dports 80,443 -j MARK --set-xmark 0x1/0xffffffff",
   ]);
   assert.deepEqual(fileOf(asIptables, IPT)!.pending, []);
+  assert.deepEqual(fileOf(asIptables, "/etc/systemd/system/pulumi-lvs-fwmark-iptables.service")!.pending, [], "the unit waits for nothing");
   assert.ok(asIptables.packages.includes("iptables") && !asIptables.packages.includes("nftables"), asIptables.packages.join(","));
   const unit = asIptables.services.find((s) => s.name === "pulumi-lvs-fwmark-iptables.service");
   assert.deepEqual(unit && [unit.enable, unit.onChange, unit.files], [true, "restart", [IPT, "/etc/systemd/system/pulumi-lvs-fwmark-iptables.service"]]);
