@@ -87,6 +87,13 @@ const syncGroups: Rule = (c, report) => {
   for (const [name, groups] of members)
     if (groups.length < 2)
       report(["vrrp", groups[0], "syncGroup"], `"${name}" is named by no other vrrp group: a sync group needs at least two groups (keepalived ignores one of one)`);
+  // keepalived: "ignoring tracked script … with weights due to SYNC group" (its config test then fails).
+  c.vrrp.forEach((g, gi) => {
+    if (g.syncGroup === undefined) return;
+    const why = `group "${g.name}" is in syncGroup "${g.syncGroup}", and keepalived ignores weighted tracking in a sync group's instances; use weight 0 (FAULT, which moves the whole sync group)`;
+    g.trackScripts.forEach((t, ti) => t.weight !== 0 && report(["vrrp", gi, "trackScripts", ti, "weight"], `is ${t.weight}, but ${why}`));
+    g.trackInterfaces.forEach((t, ti) => t.weight !== 0 && report(["vrrp", gi, "trackInterfaces", ti, "weight"], `is ${t.weight}, but ${why}`));
+  });
   // The same members on both families make a dual-stack service: without a sync group the two VIPs can have
   // different masters (a track script or a fault in one group moves only its family).
   const families = groupFamilies(c);
