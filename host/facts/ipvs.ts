@@ -51,7 +51,11 @@ function endpoint(text: string): { address: string; port: number } {
   if (!m) return { address: text, port: 0 };
   const hex = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32})$/.test(m[1]) && /^[0-9A-Fa-f]{4}$/.test(m[2]);
   if (hex) return { address: hexAddress(m[1]), port: parseInt(m[2], 16) };
-  return { address: m[1].startsWith("[") ? canonicalIp(m[1].slice(1, -1)) : m[1], port: Number(m[2]) };
+  // /proc/net/ip_vs prints IPv6 as `[%pI6]:%04X`: eight zero-padded groups and a hex port; ipvsadm (inet_ntop)
+  // drops leading zeros and prints the port in decimal.
+  const proc6 = /^\[[0-9A-Fa-f]{4}(:[0-9A-Fa-f]{4}){7}\]$/.test(m[1]) && /^[0-9A-Fa-f]{4}$/.test(m[2]);
+  if (m[1].startsWith("[")) return { address: canonicalIp(m[1].slice(1, -1)), port: proc6 ? parseInt(m[2], 16) : Number(m[2]) };
+  return { address: m[1], port: Number(m[2]) };
 }
 
 /** `VIP:PORT` as the table keys services: an IPv6 VIP in brackets, as ipvsadm writes it. */
