@@ -18,7 +18,7 @@ import type { HostState } from "../core/render/host-state";
 import { NAMES } from "../core/render/paths";
 import type { HostStatusFacts, StatusFactsPlan } from "../host/facts/status-facts";
 import type { IpvsService } from "../host/facts/ipvs";
-import { ipvsKey } from "../host/facts/ipvs";
+import { ipvsKey, serviceEndpoint } from "../host/facts/ipvs";
 import type { VrrpLoggedState } from "../host/facts/vrrp-journal";
 
 export type VrrpStatus = "MASTER" | "BACKUP" | "FAULT" | "STOPPED" | "UNKNOWN";
@@ -150,7 +150,7 @@ const METHOD: Record<Forwarding, string> = { DR: "Route", NAT: "Masq", TUN: "Tun
 
 /** The IPVS services a service is: one, or one per VIP of a virtual_server_group. */
 function expectedKeys(s: ServiceModel): string[] {
-  return s.fwmark !== undefined ? [`FWM ${s.fwmark}`] : serviceVips(s).map((vip) => `${s.protocol} ${vip}:${s.port}`);
+  return s.fwmark !== undefined ? [`FWM ${s.fwmark}`] : serviceVips(s).map((vip) => `${s.protocol} ${serviceEndpoint(vip, s.port)}`);
 }
 
 function isError(r: HostResult | undefined): r is { error: string } {
@@ -159,7 +159,8 @@ function isError(r: HostResult | undefined): r is { error: string } {
 
 export function statusReport(model: ClusterModel, hosts: HostState[], facts: Record<string, HostResult>): StatusReport {
   const problems: Problem[] = [];
-  const hostByAddress = new Map(model.hosts.map((h) => [h.address, h.name]));
+  // Members are reached at their address of the service's family: an IPv6 one names its host too.
+  const hostByAddress = new Map([...model.services.flatMap((s) => s.members.map((m) => [m.address, m.host] as const)), ...model.hosts.map((h) => [h.address, h.name] as const)]);
   const directors: DirectorStatus[] = [];
 
   for (const d of model.directors) {
@@ -304,7 +305,7 @@ function ipvsProblems(model: ClusterModel, director: string, loaded: boolean, ta
       const port = s.fwmark !== undefined ? 0 : (m.port ?? s.port ?? 0);
       const r = actual.realServers.find((x) => x.address === m.address && x.port === port);
       if (!r) {
-        out.push({ code: "ipvs-realserver-missing", host: director, service: s.name, message: `${where}: real server ${m.host} (${m.address}:${port}) is missing (health check failing, or not configured)` });
+        out.push({ code: "ipvs-realserver-missing", host: director, service: s.name, message: `${where}: real server ${m.host} (${serviceEndpoint(m.address, port)}) is missing (health check failing, or not configured)` });
         continue;
       }
       if (r.weight !== m.weight) out.push({ code: "ipvs-weight-wrong", host: director, service: s.name, message: `${where}: real server ${m.host} has weight ${r.weight}, config says ${m.weight}` });
@@ -317,7 +318,7 @@ function ipvsProblems(model: ClusterModel, director: string, loaded: boolean, ta
       // The sorry server is in the table while every member is down: it is in the config.
       if (s.sorryServer?.address === r.address) continue;
       if (!s.members.some((m) => m.address === r.address && (port === undefined || r.port === port)))
-        out.push({ code: "ipvs-realserver-unexpected", host: director, service: s.name, message: `${where}: real server ${r.address}:${r.port} is not in the config` });
+        out.push({ code: "ipvs-realserver-unexpected", host: director, service: s.name, message: `${where}: real server ${serviceEndpoint(r.address, r.port)} is not in the config` });
     }
   }
   for (const s of table) {
@@ -340,7 +341,7 @@ export function formatIpvs(d: DirectorStatus): string[] {
     for (const r of s.realServers) {
       const who = r.host ? `${r.host} ` : "";
       const weight = r.expectedWeight !== null && r.expectedWeight !== r.weight ? `${r.weight} (config ${r.expectedWeight})` : String(r.weight);
-      lines.push(`    -> ${pad(`${who}${r.address}:${r.port}`, 24)} ${pad(r.forward, 7)} weight ${pad(weight, 4)} active ${pad(String(r.activeConn), 4)} inactive ${r.inactConn}`);
+      lines.push(`    -> ${pad(`${who}${serviceEndpoint(r.address, r.port)}`, 24)} ${pad(r.forward, 7)} weight ${pad(weight, 4)} active ${pad(String(r.activeConn), 4)} inactive ${r.inactConn}`);
     }
   }
   return lines;

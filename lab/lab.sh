@@ -59,13 +59,13 @@ resolve_topology() { # name-or-path -> path
   echo "$LAB_DIR/topologies/$t.json"
 }
 
-load_topology() { # path -> globals TOPO_NAME PREFIX HOST_ADDR MEM CONC; arrays H_NAME H_ADDR H_MAC H_ROLES H_MEM
+load_topology() { # path -> globals TOPO_NAME PREFIX HOST_ADDR MEM CONC HOST_ADDR6; arrays H_NAME H_ADDR H_MAC H_ROLES H_MEM H_ADDR6
   local line first=1
-  H_NAME=(); H_ADDR=(); H_MAC=(); H_ROLES=(); H_MEM=()
+  H_NAME=(); H_ADDR=(); H_MAC=(); H_ROLES=(); H_MEM=(); H_ADDR6=()
   local out; out="$("$NODE_BIN" "$TOPO_JS" check "$1")" || exit 2
-  while read -r a b c d e; do
-    if [ $first = 1 ]; then TOPO_NAME=$a PREFIX=$b HOST_ADDR=$c MEM=$d CONC=$e; first=0; continue; fi
-    H_NAME+=("$a"); H_ADDR+=("$b"); H_MAC+=("$c"); H_ROLES+=("$d"); H_MEM+=("$e")
+  while read -r a b c d e f; do
+    if [ $first = 1 ]; then TOPO_NAME=$a PREFIX=$b HOST_ADDR=$c MEM=$d CONC=$e HOST_ADDR6=$f; first=0; continue; fi
+    H_NAME+=("$a"); H_ADDR+=("$b"); H_MAC+=("$c"); H_ROLES+=("$d"); H_MEM+=("$e"); H_ADDR6+=("$f")
   done <<< "$out"
 }
 
@@ -73,7 +73,7 @@ state_hosts() { [ -f "$STATE" ] && "$NODE_BIN" -e 'console.log(Object.keys(JSON.
 state_field() { "$NODE_BIN" -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(s[process.argv[2]]??"")' "$STATE" "$1"; }
 
 # --- network ---------------------------------------------------------------
-net_up() { # prefix hostaddr
+net_up() { # prefix hostaddr [hostaddr6 or -]
   ip netns add "$LAB_NETNS"
   ip -n "$LAB_NETNS" link set lo up
   ip -n "$LAB_NETNS" link add "$LAB_BRIDGE" type bridge stp_state 0 forward_delay 0
@@ -81,7 +81,13 @@ net_up() { # prefix hostaddr
   # host <-> lab bridge veth: the host gets <hostAddress>/<prefix> (connected route to the lab subnet only)
   ip link add "$LAB_VETH_HOST" type veth peer name "$LAB_VETH_LAB" netns "$LAB_NETNS"
   ip -n "$LAB_NETNS" link set "$LAB_VETH_LAB" master "$LAB_BRIDGE" up
-  sysctl -qw "net.ipv6.conf.$LAB_VETH_HOST.disable_ipv6=1" 2>/dev/null || true   # IPv4-only segment
+  if [ "${3:--}" = - ]; then
+    sysctl -qw "net.ipv6.conf.$LAB_VETH_HOST.disable_ipv6=1" 2>/dev/null || true   # IPv4-only segment
+  else
+    # The lab's ULA /64: a connected route only (no route out); no router adverts are taken from the lab.
+    sysctl -qw "net.ipv6.conf.$LAB_VETH_HOST.accept_ra=0" 2>/dev/null || true
+    ip -6 addr add "$3/64" dev "$LAB_VETH_HOST" nodad
+  fi
   ip addr add "$2/$1" dev "$LAB_VETH_HOST"
   ip link set "$LAB_VETH_HOST" up
 }
@@ -203,7 +209,8 @@ prepare_host() { # index
   cp "$KEY.pub" "$L/authorized_keys"
   echo "$h" > "$L/hostname"
   "$NODE_BIN" "$TOPO_JS" hosts-file "$TOPO_FILE" > "$L/hosts"
-  cat > "$L/10-lab.network" <<NET
+  if [ "${H_ADDR6[$i]:--}" = - ]; then
+    cat > "$L/10-lab.network" <<NET
 [Match]
 Name=eth0
 
@@ -212,6 +219,19 @@ Address=${H_ADDR[$i]}/$PREFIX
 LinkLocalAddressing=no
 IPv6AcceptRA=no
 NET
+  else
+    # Dual-stack: the ULA address too, and a link-local one (VRRPv3 and neighbour discovery expect one on the link).
+    cat > "$L/10-lab.network" <<NET
+[Match]
+Name=eth0
+
+[Network]
+Address=${H_ADDR[$i]}/$PREFIX
+Address=${H_ADDR6[$i]}/64
+LinkLocalAddressing=ipv6
+IPv6AcceptRA=no
+NET
+  fi
   (cd "$dir/initrd" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$dir/initrd-host.cpio"
   # uncompressed per-host cpio first, then the gzip base (the kernel handles that order reliably)
   cat "$dir/initrd-host.cpio" "$IMAGE/initrd-base.img" > "$dir/initrd.img"
@@ -277,7 +297,7 @@ cmd_up() {
   for i in "${!H_NAME[@]}"; do prepare_host "$i"; done
   mv "$KNOWN_HOSTS.new" "$KNOWN_HOSTS"
 
-  net_up "$PREFIX" "$HOST_ADDR"
+  net_up "$PREFIX" "$HOST_ADDR" "$HOST_ADDR6"
   local t0 started_at conc="${PULUMI_LVS_LAB_BOOT_CONCURRENCY:-$CONC}" failed=0
   t0=$(now); started_at="$(date -u +%FT%TZ)"
   log "booting ${#H_NAME[@]} hosts (topology $TOPO_NAME, $ACCEL, ${MEM} MiB, at most $conc booting at once)"

@@ -16,6 +16,8 @@ export interface LabHost {
   name: string;
   roles: LabRole[];
   address: string;
+  /** The host's address on the lab's IPv6 segment (topologies with `subnet6`). */
+  address6?: string;
   mac: string;
   /** Interface name inside the guest (deterministic: net.ifnames=0). */
   interface: string;
@@ -37,6 +39,9 @@ export interface LabState {
   prefixLength: number;
   /** Address of the lab host itself on the lab segment (veth `hostInterface`). */
   hostAddress: string;
+  /** The lab's IPv6 segment (a ULA /64, no route out) and the lab host's address on it, when the topology has one. */
+  subnet6?: string;
+  hostAddress6?: string;
   hostInterface: string;
   netns: string;
   bridge: string;

@@ -15,6 +15,23 @@ function ip2n(ip) {
   return ((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3];
 }
 
+// IPv6 (optional): `subnet6` a ULA /64 such as fd77::/64, `hostAddress6` and each host's `address6` inside it,
+// written compressed (fd77::11). Checked by prefix text: enough for the lab's own addresses.
+const V6 = /^[0-9a-f]{1,4}(:[0-9a-f]{0,4}){1,7}$/;
+function check6(t) {
+  if (t.subnet6 === undefined) {
+    if (t.hostAddress6 !== undefined || t.hosts.some((h) => h.address6 !== undefined)) fail('address6/hostAddress6 need subnet6');
+    return;
+  }
+  const m = /^(fd[0-9a-f]{2}(?::[0-9a-f]{1,4}){0,3})::\/64$/.exec(t.subnet6);
+  if (!m) fail('subnet6 must be a ULA /64 written like fd77::/64 (no route out)');
+  const inNet6 = (ip) => V6.test(ip || '') && ip.startsWith(m[1] + '::') && ip.length > m[1].length + 2;
+  if (!inNet6(t.hostAddress6)) fail('hostAddress6 must be inside subnet6');
+  for (const h of t.hosts) if (h.address6 !== undefined && !inNet6(h.address6)) fail(`${h.name}: address6 must be inside ${t.subnet6}`);
+  const seen = new Set([t.hostAddress6]);
+  for (const h of t.hosts) if (h.address6 !== undefined) { if (seen.has(h.address6)) fail(`duplicate ${h.address6}`); seen.add(h.address6); }
+}
+
 function load(file) {
   let t;
   try { t = JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) { fail(`${file}: ${e.message}`); }
@@ -35,6 +52,7 @@ function load(file) {
     if (!Array.isArray(h.roles) || h.roles.length === 0 || h.roles.some((r) => !roles.has(r))) fail(`${h.name}: roles must be a non-empty subset of director/realserver/client`);
     for (const k of [h.name, h.address, h.mac]) { if (seen.has(k)) fail(`duplicate ${k}`); seen.add(k); }
   }
+  check6(t);
   return { ...t, prefix, memoryMiB: t.memoryMiB || 256, bootConcurrency: t.bootConcurrency || 3, file: path.resolve(file) };
 }
 
@@ -42,12 +60,14 @@ const [cmd, a, b] = process.argv.slice(2);
 if (cmd === 'check') {
   const t = load(a);
   // line 1: name prefix hostAddress memory concurrency ; then one line per host
-  console.log([t.name || path.basename(a, '.json'), t.prefix, t.hostAddress, t.memoryMiB, t.bootConcurrency].join(' '));
-  for (const h of t.hosts) console.log([h.name, h.address, h.mac, h.roles.join(','), h.memoryMiB || t.memoryMiB].join(' '));
+  // (IPv6 fields last, "-" when absent)
+  console.log([t.name || path.basename(a, '.json'), t.prefix, t.hostAddress, t.memoryMiB, t.bootConcurrency, t.hostAddress6 || '-'].join(' '));
+  for (const h of t.hosts) console.log([h.name, h.address, h.mac, h.roles.join(','), h.memoryMiB || t.memoryMiB, h.address6 || '-'].join(' '));
 } else if (cmd === 'hosts-file') {
   const t = load(a);
   const lines = ['127.0.0.1\tlocalhost', `${t.hostAddress}\tlab-host`];
   for (const h of t.hosts) lines.push(`${h.address}\t${h.name}`);
+  // No IPv6 names: a name keeps resolving to the IPv4 address the existing tests use.
   console.log(lines.join('\n'));
 } else if (cmd === 'write-state') {
   const t = load(a);
@@ -60,6 +80,7 @@ if (cmd === 'check') {
     subnet: t.subnet,
     prefixLength: t.prefix,
     hostAddress: t.hostAddress,
+    ...(t.subnet6 ? { subnet6: t.subnet6, hostAddress6: t.hostAddress6 } : {}),
     hostInterface: env.LAB_VETH_HOST,
     netns: env.LAB_NETNS,
     bridge: env.LAB_BRIDGE,
@@ -81,6 +102,7 @@ if (cmd === 'check') {
       name: h.name,
       roles: h.roles,
       address: h.address,
+      ...(h.address6 ? { address6: h.address6 } : {}),
       mac: h.mac,
       interface: 'eth0',
       sshPort: 22,

@@ -9,7 +9,7 @@ import { refuseNetdevName } from "../formats/netdev";
 import { refuseSysctlKey, refuseSysctlSegment, refuseSysctlValue } from "../formats/sysctl";
 import { refuseExecArgument, refuseUnitText } from "../formats/systemd";
 import { refuseNftAddress, refuseNftComment, refuseNftMac } from "../formats/nft";
-import { refuseIptablesAddress, refuseIptablesComment, refuseIptablesMac } from "../formats/iptables";
+import { refuseIptablesComment, refuseIptablesMac, refuseIptablesVip } from "../formats/iptables";
 import { refuseScriptContent, refuseScriptFileName } from "../formats/script-file";
 
 type Check = (value: string) => Refusal | undefined;
@@ -36,6 +36,8 @@ export const FIELD_FORMATS: readonly [Pattern, Check[]][] = [
   [["name"], headerComment],
   [["hosts", "[]", "name"], [ka.refuseName, ...headerComment]],
   [["hosts", "[]", "address"], [ka.refuseAddress]],
+  [["hosts", "[]", "address6"], [ka.refuseAddress]],
+  [["vrrp", "[]", "syncGroup"], [ka.refuseName]],
   ...sysctlEntries(["hosts", "[]", "sysctls"]),
   ...sysctlEntries(["sysctls"]),
   [["directors", "[]", "interface"], interfaceIn(ka.refuseInterface, refuseSysctlSegment)],
@@ -55,7 +57,7 @@ export const FIELD_FORMATS: readonly [Pattern, Check[]][] = [
   ...hookAt(["services", "[]", "quorumDown"]),
   [["services", "[]", "healthCheck", "queryName"], [ka.refuseDnsName]],
   [["services", "[]", "healthCheck", "heloName"], [ka.refuseHeloName]],
-  [["services", "[]", "vip"], [ka.refuseAddress, refuseNftAddress, refuseIptablesAddress, refuseExecArgument, refuseUnitText]],
+  [["services", "[]", "vip"], [ka.refuseAddress, refuseNftAddress, refuseIptablesVip, refuseExecArgument, refuseUnitText]],
   [["services", "[]", "persistence", "granularity"], [ka.refuseAddress]],
   [["services", "[]", "healthCheck", "path"], [ka.refuseHttpPath]],
   [["services", "[]", "healthCheck", "statusCode"], [ka.refuseStatusCode]],

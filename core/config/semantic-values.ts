@@ -5,6 +5,8 @@ import type { ClusterConfig, TrackScriptConfig } from "./schema";
 import { ConfigIssue, configKey, PathPart } from "./issues";
 import { ipToInt, parseCidr } from "../model/cidr";
 import { canonicalSysctlKey } from "../formats/sysctl";
+import { canonicalIp, familyOf, specialRange6 } from "../model/ip";
+import { addressesOf } from "../model/family";
 
 type Report = (path: PathPart[], message: string) => void;
 
@@ -13,6 +15,8 @@ type Report = (path: PathPart[], message: string) => void;
  * own address may be a loopback one (a test double of a host), a VIP or a VRRP peer may not: it never leaves a host.
  */
 function specialRange(ip: string, loopback: "allowed" | "refused" = "refused"): string | undefined {
+  if (familyOf(ip) === 6) return ip !== "::1" || loopback === "refused" ? specialRange6(ip) : undefined;
+  if (familyOf(ip) !== 4) return undefined;
   const first = Number(ip.split(".")[0]);
   if (ip === "0.0.0.0") return "the unspecified address";
   if (first === 0) return `in 0.0.0.0/8 ("this network"), which no host can own`;
@@ -25,9 +29,11 @@ function specialRange(ip: string, loopback: "allowed" | "refused" = "refused"): 
 
 /** The network or broadcast address of a subnet that contains `ip` (prefixes up to /30 have both). */
 function subnetEdge(ip: string, subnets: string[]): string | undefined {
+  // IPv6 has no broadcast address, and the all-zero one of a prefix is the subnet-router anycast address.
+  if (familyOf(ip) !== 4) return undefined;
   const n = ipToInt(ip);
   for (const subnet of subnets) {
-    const parsed = parseCidr(subnet);
+    const parsed = familyOf(subnet.split("/")[0]) === 4 ? parseCidr(subnet) : undefined;
     if (!parsed || parsed.prefix > 30) continue;
     const size = 2 ** (32 - parsed.prefix);
     if (n === parsed.network) return `the network address of the subnet ${subnet}`;
@@ -46,19 +52,24 @@ const usableAddresses = (c: ClusterConfig, report: Report) => {
     const why = specialRange(ip, loopback) ?? subnetEdge(ip, subnets);
     if (why) report(path, `${ip} is ${why}, so it cannot be ${what}${consequence}`);
   };
-  c.services.forEach((s, i) =>
-    check(["services", i, "vip"], s.vip, "a VIP", ` (keepalived would add ${s.vip}/32 to the directors and real servers would bind it on lvs0); use a host address of the segment that no host owns`),
-  );
+  c.services.forEach((s, i) => {
+    const len = familyOf(s.vip) === 6 ? 128 : 32;
+    const consequence = ` (keepalived would add ${s.vip}/${len} to the directors and real servers would bind it on lvs0); use a host address of the segment that no host owns`;
+    check(["services", i, "vip"], s.vip, "a VIP", consequence);
+    (s.groupVips ?? []).forEach((v, j) => check(["services", i, "groupVips", j], v, "a VIP", ""));
+  });
   c.hosts.forEach((h, i) => check(["hosts", i, "address"], h.address, "a host's address", "", "allowed"));
+  c.hosts.forEach((h, i) => h.address6 !== undefined && check(["hosts", i, "address6"], h.address6, "a host's address", ""));
   c.directors.forEach((d, i) => d.unicastPeers?.forEach((p, j) => check(["directors", i, "unicastPeers", j], p, "a VRRP peer", "")));
 };
 
 const unicastPeers = (c: ClusterConfig, report: Report) => {
   c.directors.forEach((d, i) => {
-    const own = c.hosts.find((h) => h.name === d.host)?.address;
+    const host = c.hosts.find((h) => h.name === d.host);
+    const own = host ? addressesOf(host) : [];
     const seen = new Map<string, number>();
     d.unicastPeers?.forEach((peer, j) => {
-      if (peer === own) report(["directors", i, "unicastPeers", j], `${peer} is this director's own address: a director does not peer with itself (keepalived would send its adverts to itself); list only the other directors`);
+      if (own.includes(canonicalIp(peer))) report(["directors", i, "unicastPeers", j], `${peer} is this director's own address: a director does not peer with itself (keepalived would send its adverts to itself); list only the other directors`);
       else if (seen.has(peer)) report(["directors", i, "unicastPeers", j], `${peer} is also unicastPeers[${seen.get(peer)}]; list each peer once`);
       seen.set(peer, j);
     });

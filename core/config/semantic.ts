@@ -7,6 +7,9 @@ import { own } from "../util/own";
 import { inCidr, sameNetwork } from "../model/cidr";
 import { isConnectionCheck } from "../model/health-check";
 import { vocabularyRules } from "./semantic-vocabulary";
+import { familyRules } from "./semantic-families";
+import { addressesOf, subnetIn, addressIn, vipFamily } from "../model/family";
+import { canonicalIp, Family } from "../model/ip";
 
 type Report = (path: PathPart[], message: string, severity?: Severity) => void;
 type Rule = (config: ClusterConfig, report: Report) => void;
@@ -20,6 +23,17 @@ const uniqueHosts: Rule = (c, report) => {
     if (addresses.has(h.address)) report(["hosts", i, "address"], `${h.address} is also hosts[${addresses.get(h.address)}].address`);
     else addresses.set(h.address, i);
   });
+  // IPv6 addresses compare in their canonical form (fd77::0011 and fd77::11 are one address).
+  const all = new Map<string, string>();
+  c.hosts.forEach((h, i) =>
+    (["address", "address6"] as const).forEach((k) => {
+      const a = h[k];
+      if (a === undefined || !a.includes(":")) return;
+      const other = all.get(canonicalIp(a));
+      if (other !== undefined) report(["hosts", i, k], `${a} is also ${other}`);
+      else all.set(canonicalIp(a), `hosts[${i}].${k}`);
+    }),
+  );
 };
 
 const hostReferences: Rule = (c, report) => {
@@ -201,7 +215,7 @@ const dupServices: Rule = (c, report) => {
   const seen = new Map<string, number>();
   const fwmarks = assignFwmarks(c);
   c.services.forEach((s, i) => {
-    const id = fwmarks[i] !== undefined ? `fwmark ${fwmarks[i]}` : `${s.vip}:${s.port}/${s.protocol}`;
+    const id = fwmarks[i] !== undefined ? `fwmark ${fwmarks[i]}` : `${canonicalIp(s.vip)}:${s.port}/${s.protocol}`;
     if (seen.has(id)) report(["services", i], `${id} is also served by services[${seen.get(id)}]`);
     else seen.set(id, i);
   });
@@ -222,9 +236,9 @@ const fwmarksUnique: Rule = (c, report) => {
 };
 
 const vipNotHostAddress: Rule = (c, report) => {
-  const byAddress = new Map(c.hosts.map((h) => [h.address, h.name]));
+  const byAddress = new Map(c.hosts.flatMap((h) => addressesOf(h).map((a) => [a, h.name] as const)));
   c.services.forEach((s, i) => {
-    const host = byAddress.get(s.vip);
+    const host = byAddress.get(canonicalIp(s.vip));
     if (host !== undefined) report(["services", i, "vip"], `${s.vip} is the address of host "${host}"; a VIP must be an address no host owns`);
   });
 };
@@ -235,7 +249,7 @@ const vipOneGroup: Rule = (c, report) => {
   c.services.forEach((s, i) => {
     const group = serviceGroupName(c, i);
     if (group === undefined) return;
-    for (const vip of [s.vip, ...(s.groupVips ?? [])]) {
+    for (const vip of [s.vip, ...(s.groupVips ?? [])].map(canonicalIp)) {
       const first = groupOf.get(vip);
       if (first === undefined) groupOf.set(vip, { group, index: i });
       else if (first.group !== group)
@@ -252,28 +266,38 @@ const colocation: Rule = (c, report) => {
   });
 };
 
-function subnetOf(c: ClusterConfig, host: string): string | undefined {
-  const h = c.hosts.find((x) => x.name === host);
-  return h?.subnet ?? c.subnet;
+/** Directors and the DR members of one family's services share one segment of that family. */
+function drSegment(c: ClusterConfig, family: Family, report: Report): void {
+  const dr = c.services.filter((s) => s.forwarding === "DR" && vipFamily(s.vip) === family);
+  const drMembers = new Set(dr.flatMap((s) => s.realServers.map((m) => m.host)));
+  if (drMembers.size === 0) return;
+  const v6 = family === 6 ? "IPv6 " : "";
+  const hostOf = (name: string) => c.hosts.find((x) => x.name === name);
+  const subnetOf = (name: string) => subnetIn(c, hostOf(name), family);
+  const hosts = [...new Set([...c.directors.map((d) => d.host), ...drMembers])];
+  const missing = hosts.filter((h) => hostOf(h) !== undefined && subnetOf(h) === undefined);
+  if (missing.length > 0) {
+    const key = family === 6 && c.hosts.some((h) => h.address6 !== undefined) ? "subnet6" : "subnet";
+    report([key], `is required for ${v6}DR services (hosts ${missing.join(", ")} have no ${v6}subnet): directors and DR real servers must share one L2 segment`);
+    return;
+  }
+  const reference = subnetOf(c.directors[0].host);
+  if (reference === undefined) return;
+  c.hosts.forEach((h, i) => {
+    const address = addressIn(h, family);
+    if (!hosts.includes(h.name) || address === undefined) return;
+    const addressKey = h.address6 !== undefined && family === 6 ? "address6" : "address";
+    const subnet = subnetOf(h.name)!;
+    const own = [h.subnet, h.subnet6].find((x) => x === subnet);
+    if (!inCidr(address, subnet)) report(["hosts", i, addressKey], `${h[addressKey]} is not inside its ${v6}subnet ${subnet}`);
+    else if (!sameNetwork(subnet, reference))
+      report(["hosts", i, own !== undefined ? (own === h.subnet ? "subnet" : "subnet6") : addressKey], `"${h.name}" is on ${subnet} but director "${c.directors[0].host}" is on ${reference}; ${v6}DR needs directors and real servers on the same L2 segment (use TUN across segments)`);
+  });
 }
 
 const drSameSegment: Rule = (c, report) => {
-  const drMembers = new Set(c.services.filter((s) => s.forwarding === "DR").flatMap((s) => s.realServers.map((m) => m.host)));
-  if (drMembers.size === 0) return;
-  const hosts = [...new Set([...c.directors.map((d) => d.host), ...drMembers])];
-  const missing = hosts.filter((h) => subnetOf(c, h) === undefined);
-  if (missing.length > 0) {
-    report(["subnet"], `is required for DR services (hosts ${missing.join(", ")} have no subnet): directors and DR real servers must share one L2 segment`);
-    return;
-  }
-  const reference = subnetOf(c, c.directors[0].host)!;
-  c.hosts.forEach((h, i) => {
-    if (!hosts.includes(h.name)) return;
-    const subnet = subnetOf(c, h.name)!;
-    if (!inCidr(h.address, subnet)) report(["hosts", i, "address"], `${h.address} is not inside its subnet ${subnet}`);
-    else if (!sameNetwork(subnet, reference))
-      report(["hosts", i, h.subnet ? "subnet" : "address"], `"${h.name}" is on ${subnet} but director "${c.directors[0].host}" is on ${reference}; DR needs directors and real servers on the same L2 segment (use TUN across segments)`);
-  });
+  drSegment(c, 4, report);
+  drSegment(c, 6, report);
 };
 
 const advisories: Rule = (c, report) => {
@@ -305,6 +329,7 @@ const rules: Rule[] = [
   drSameSegment,
   advisories,
   ...vocabularyRules,
+  ...familyRules,
 ];
 
 export function checkSemantics(config: ClusterConfig): ConfigIssue[] {

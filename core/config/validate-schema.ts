@@ -4,6 +4,19 @@ import Ajv, { ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
 import { clusterSchema, ClusterConfig } from "./schema";
 import { ConfigIssue, configKey, PathPart } from "./issues";
+import { cidrFamily, isIpv4, isIpv6, parseCidr6 } from "../model/ip";
+import { parseCidr } from "../model/cidr";
+
+const isCidr4 = (s: string) => cidrFamily(s) === 4 && /\/(3[0-2]|[12]?\d)$/.test(s) && parseCidr(s) !== undefined;
+const isPrefix6 = (s: string) => cidrFamily(s) === 6 && parseCidr6(s) !== undefined;
+
+/** Formats by name, and how an error names what was expected. */
+const FORMATS: Record<string, { valid: (s: string) => boolean; expected: string }> = {
+  ip: { valid: (s) => isIpv4(s) || isIpv6(s), expected: "must be a valid IPv4 or IPv6 address" },
+  ipv6: { valid: isIpv6, expected: "must be a valid IPv6 address" },
+  prefix: { valid: (s) => isCidr4(s) || isPrefix6(s), expected: "has an invalid form (expected a CIDR like 10.0.0.0/24 (octets 0-255, prefix 0-32) or an IPv6 prefix like fd77::/64 (0-128))" },
+  prefix6: { valid: isPrefix6, expected: "has an invalid form (expected an IPv6 prefix like fd77::/64 (0-128))" },
+};
 
 let compiled: ReturnType<Ajv["compile"]> | undefined;
 
@@ -12,6 +25,7 @@ function validator() {
     // discriminator: a health check's branch is chosen by its `type`, and that branch's defaults apply.
     const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true, discriminator: true });
     addFormats(ajv, ["ipv4"]);
+    for (const [name, f] of Object.entries(FORMATS)) ajv.addFormat(name, { type: "string", validate: f.valid });
     compiled = ajv.compile(clusterSchema);
   }
   return compiled;
@@ -37,7 +51,7 @@ function messageOf(error: ErrorObject): string {
     case "enum":
       return `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
     case "format":
-      return `must be a valid ${(error.params as { format: string }).format} address`;
+      return FORMATS[(error.params as { format: string }).format]?.expected ?? `must be a valid ${(error.params as { format: string }).format} address`;
     case "pattern":
       return `has an invalid form (expected ${describePattern((error.params as { pattern: string }).pattern)})`;
     default:

@@ -3,12 +3,18 @@
 // starts a table and `COMMIT` ends it. Values here are addresses, MACs and numbers in rule words, plus names in
 // comment lines.
 import { accepted, firstRefused, nonPrintable, Refusal } from "./lexicon";
+import { isIpv6 } from "../model/ip";
 
 const FORMAT = "the iptables-restore file";
 
 /** `-d ADDRESS/32`: a dotted quad (a name would be resolved by iptables at load time, a list would add rules). */
 export function refuseIptablesAddress(value: string): Refusal | undefined {
   return /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(value) ? undefined : "is not a dotted-quad IPv4 address";
+}
+
+/** A VIP as it may reach the iptables file: IPv6 ones never do (refused in validation, see semantic-families.ts). */
+export function refuseIptablesVip(value: string): Refusal | undefined {
+  return isIpv6(value) ? undefined : refuseIptablesAddress(value);
 }
 
 /** `--mac-source`: six lower-case hex pairs, as iptables-save prints them (discovered MACs are checked here too). */

@@ -19,6 +19,7 @@
 //   processing, then split the quoted command again into argv (lib/notify.c set_script_params_array): inside it,
 //   `'…'` groups words as in sh and backslashes are unescaped twice. keepalived runs argv directly, no shell.
 import { accepted, byteLength, firstRefused, nonPrintable, Refusal } from "./lexicon";
+import { isIpv6 } from "../model/ip";
 
 const FORMAT = "keepalived.conf";
 
@@ -85,10 +86,12 @@ export const refuseName = word(/[A-Za-z0-9_.-]/, "a keepalived name (letters, di
 /** An interface as keepalived names it (`interface`, `dev`, lvs_sync_daemon); the kernel's own rules are in netdev.ts. */
 export const refuseInterface = word(/[A-Za-z0-9_.@-]/, "an interface name as keepalived reads it (letters, digits, _ . @ -)", 15);
 
-/** A dotted-quad IPv4 address (virtual_server, real_server, unicast peers, VIPs, persistence_granularity). */
+/** A dotted-quad IPv4 or an IPv6 address (virtual_server, real_server, unicast peers, VIPs, persistence_granularity). */
 export function refuseAddress(value: string): Refusal | undefined {
-  // Digits and dots only, so none of keepalived's special characters can be in one.
-  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(value) && value.split(".").every((o) => Number(o) <= 255 && !/^0\d/.test(o)) ? undefined : "is not a dotted-quad IPv4 address";
+  // Digits and dots, or hex digits and colons: none of keepalived's special characters can be in one. keepalived reads
+  // an IPv6 address as one bare word (`virtual_server fd77::100 80`, no brackets).
+  if (isIpv6(value)) return undefined;
+  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(value) && value.split(".").every((o) => Number(o) <= 255 && !/^0\d/.test(o)) ? undefined : "is not a dotted-quad IPv4 address or an IPv6 address";
 }
 
 const HTTP_PATH = /[A-Za-z0-9\-._~%&'()*+,;=:@/?]/;

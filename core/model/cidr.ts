@@ -1,4 +1,6 @@
-// IPv4 arithmetic for subnet membership checks.
+// Subnet membership checks: IPv4 arithmetic here, IPv6 in ip.ts.
+import { familyOf, inCidr6, parseCidr6 } from "./ip";
+
 export function ipToInt(ip: string): number {
   return ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
@@ -13,6 +15,7 @@ export function parseCidr(cidr: string): { network: number; prefix: number } | u
 }
 
 export function inCidr(ip: string, cidr: string): boolean {
+  if (familyOf(ip) === 6) return inCidr6(ip, cidr);
   const parsed = parseCidr(cidr);
   if (!parsed) return false;
   const mask = parsed.prefix === 0 ? 0 : (0xffffffff << (32 - parsed.prefix)) >>> 0;
@@ -21,6 +24,8 @@ export function inCidr(ip: string, cidr: string): boolean {
 
 /** Same network and prefix, however written (10.0.0.1/24 and 10.0.0.0/24 are one segment). */
 export function sameNetwork(a: string, b: string): boolean {
+  const [x6, y6] = [parseCidr6(a), parseCidr6(b)];
+  if (x6 || y6) return x6 !== undefined && y6 !== undefined && x6.network === y6.network && x6.prefix === y6.prefix;
   const x = parseCidr(a);
   const y = parseCidr(b);
   return x !== undefined && y !== undefined && x.network === y.network && x.prefix === y.prefix;

@@ -4,6 +4,8 @@ import { assignVrids } from "./vrid";
 import { canonicalSysctlKey } from "../formats/sysctl";
 import { own } from "../util/own";
 import { HookModel, NOTIFY_STATES, NotifyState, notifyHook, quorumHook } from "./hooks";
+import { canonicalIp, Family, familyOf } from "./ip";
+import { addressIn, vipFamily } from "./family";
 
 export type Forwarding = "DR" | "NAT" | "TUN";
 export type Role = "director" | "realServer";
@@ -45,6 +47,11 @@ export interface GroupMember {
 
 export interface VrrpGroupModel {
   name: string;
+  family: Family;
+  /** 3 for IPv6 groups (and IPv4 ones that ask for it); undefined = keepalived's default, 2. */
+  version?: 2 | 3;
+  /** The vrrp_sync_group this group's instance belongs to. */
+  syncGroup?: string;
   vrid: number;
   vridDerived: boolean;
   advertInt: number;
@@ -123,6 +130,19 @@ export function serviceGroupName(config: ClusterConfig, serviceIndex: number): s
   return config.vrrp.length === 1 ? config.vrrp[0].name : undefined;
 }
 
+/** Each group's address family: that of the VIPs it carries (IPv4 for a group carrying none, which is refused). */
+export function groupFamilies(config: ClusterConfig): Family[] {
+  return config.vrrp.map((g) => {
+    const i = config.services.findIndex((_, si) => serviceGroupName(config, si) === g.name);
+    return i < 0 ? 4 : vipFamily(config.services[i].vip);
+  });
+}
+
+/** VRRPv3 for an IPv6 group unless set (VRRPv2 is IPv4 only); undefined = keepalived's default, 2. */
+export function groupVersion(group: VrrpConfig, family: Family): 2 | 3 | undefined {
+  return (group.version as 2 | 3 | undefined) ?? (family === 6 ? 3 : undefined);
+}
+
 export function directorHostNames(config: ClusterConfig): Set<string> {
   return new Set(config.directors.map((d) => d.host));
 }
@@ -159,6 +179,9 @@ function groupPriority(group: VrrpConfig, host: string, fallback: number): numbe
 export function buildModel(config: ClusterConfig): ClusterModel {
   const hostByName = new Map(config.hosts.map((h) => [h.name, h]));
   const addressOf = (name: string) => hostByName.get(name)!.address;
+  /** A host's address of a family, as a service or a group reaches it (validation made sure it has one). */
+  const addressIn6 = (name: string, family: Family) => addressIn(hostByName.get(name)!, family) ?? addressOf(name);
+  const families = groupFamilies(config);
   const directorNames = directorHostNames(config);
   const vrids = assignVrids(config);
   const fwmarks = assignFwmarks(config);
@@ -175,10 +198,11 @@ export function buildModel(config: ClusterConfig): ClusterModel {
 
   const services: ServiceModel[] = config.services.map((s, i) => {
     const fwmark = fwmarks[i];
-    const members = s.realServers.map((m) => ({ host: m.host, address: addressOf(m.host), port: m.port, weight: m.weight }));
+    const family = vipFamily(s.vip);
+    const members = s.realServers.map((m) => ({ host: m.host, address: addressIn6(m.host, family), port: m.port, weight: m.weight }));
     return {
       name: s.name,
-      vip: s.vip,
+      vip: canonicalIp(s.vip),
       port: s.port,
       protocol: s.protocol,
       markPorts: fwmark === undefined ? [] : (s.ports ?? (s.port !== undefined ? [s.port] : [])),
@@ -192,8 +216,8 @@ export function buildModel(config: ClusterConfig): ClusterModel {
       quorum: s.quorum,
       quorumUp: s.quorumUp && quorumHook(s.name, "up", s.quorumUp),
       quorumDown: s.quorumDown && quorumHook(s.name, "down", s.quorumDown),
-      groupVips: s.groupVips ?? [],
-      sorryServer: s.sorryServer && { host: s.sorryServer.host, address: addressOf(s.sorryServer.host), port: s.sorryServer.port, weight: 1 },
+      groupVips: (s.groupVips ?? []).map(canonicalIp),
+      sorryServer: s.sorryServer && { host: s.sorryServer.host, address: addressIn6(s.sorryServer.host, family), port: s.sorryServer.port, weight: 1 },
       inhibitOnFailure: s.inhibitOnFailure,
       alpha: s.alpha,
       omega: s.omega,
@@ -203,11 +227,14 @@ export function buildModel(config: ClusterConfig): ClusterModel {
   });
 
   const groups: VrrpGroupModel[] = config.vrrp.map((g, gi) => {
+    const family = families[gi];
     const members: GroupMember[] = config.directors.map((d) => {
-      const peers = d.unicastPeers ?? config.directors.filter((o) => o.host !== d.host).map((o) => addressOf(o.host));
+      const peers =
+        d.unicastPeers?.filter((p) => familyOf(p) === family).map(canonicalIp) ??
+        config.directors.filter((o) => o.host !== d.host).map((o) => addressIn6(o.host, family));
       return {
         host: d.host,
-        address: addressOf(d.host),
+        address: addressIn6(d.host, family),
         interface: g.interface ?? d.interface,
         priority: groupPriority(g, d.host, d.priority),
         state: d.state,
@@ -217,6 +244,9 @@ export function buildModel(config: ClusterConfig): ClusterModel {
     const vips = [...new Set(services.filter((s) => s.group === g.name).flatMap(serviceVips))];
     return {
       name: g.name,
+      family,
+      version: groupVersion(g, family),
+      syncGroup: g.syncGroup,
       vrid: vrids[gi].vrid,
       vridDerived: vrids[gi].derived,
       advertInt: g.advertInt,

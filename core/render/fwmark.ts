@@ -54,13 +54,16 @@ export function plannedRules(model: ClusterModel, director: DirectorModel, holes
     }));
 }
 
+/** An IPv6 VIP's rules go in an `ip6` table of the same name, written only when there are some (IPv4-only files stay as before). */
+const isV6 = (rule: Pick<FwmarkRule, "vip">) => rule.vip.includes(":");
+
 function nftRule(rule: PlannedRule): string {
   // A MAC still pending stays a placeholder (the file is not written until it is discovered); a MAC read on a host is
   // checked like a configured one.
   const macs = rule.excludeMacs.map((m) => (isPending(m) ? shown(m) : nft.mac(m)));
   const ports = rule.ports.length === 1 ? `${rule.ports[0]}` : `{ ${rule.ports.join(", ")} }`;
   const exclude = macs.length === 0 ? "" : macs.length === 1 ? ` ether saddr != ${macs[0]}` : ` ether saddr != { ${macs.join(", ")} }`;
-  return `ip daddr ${nft.address(rule.vip)} ${rule.protocol} dport ${ports}${exclude} meta mark set ${rule.fwmark}`;
+  return `${isV6(rule) ? "ip6" : "ip"} daddr ${nft.address(rule.vip)} ${rule.protocol} dport ${ports}${exclude} meta mark set ${rule.fwmark}`;
 }
 
 /** multiport takes at most 15 ports per rule. */
@@ -95,17 +98,21 @@ export function fwmarkFiles(model: ClusterModel, host: string, backend: Firewall
   const kind: FirewallBackend = isPending(backend) ? "nftables" : backend;
   switch (kind) {
     case "nftables": {
-      const view = rules.map((r) => ({ service: nft.comment(`${r.service} (fwmark ${r.fwmark})`), rule: nftRule(r) }));
+      const view = (rs: PlannedRule[]) => rs.map((r) => ({ service: nft.comment(`${r.service} (fwmark ${r.fwmark})`), rule: nftRule(r) }));
+      const rules6 = view(rules.filter(isV6));
+      const tables = { table: NAMES.nftTable, rules: view(rules.filter((r) => !isV6(r))), rules6: rules6.length > 0 ? rules6 : null };
       return {
         files: [
-          { path: PATHS.fwmarkNft, content: renderTemplate("fwmark.nft", { ...head, table: NAMES.nftTable, rules: view }), pending },
-          { path: PATHS.fwmarkUnit, content: renderTemplate("fwmark.service", { ...head, table: NAMES.nftTable, path: PATHS.fwmarkNft }), pending: [] },
+          { path: PATHS.fwmarkNft, content: renderTemplate("fwmark.nft", { ...head, ...tables }), pending },
+          { path: PATHS.fwmarkUnit, content: renderTemplate("fwmark.service", { ...head, table: NAMES.nftTable, ip6: tables.rules6 !== null, path: PATHS.fwmarkNft }), pending: [] },
         ],
         unit: { name: NAMES.fwmarkUnit, files: [PATHS.fwmarkNft, PATHS.fwmarkUnit] },
         package: "nftables",
       };
     }
     case "iptables": {
+      const v6 = rules.find(isV6);
+      if (v6) throw new Error(`${host}: service "${v6.service}" has an IPv6 VIP with fwmark rules, which pulumi-lvs writes only as an nft ip6 table; this director's fwmark backend is iptables (install nftables, or set directors[].firewall: nftables)`);
       const view = rules.map((r) => ({ service: iptables.comment(`${r.service} (fwmark ${r.fwmark})`), lines: iptablesRuleLines(r) }));
       const chain = NAMES.iptablesChain;
       return {

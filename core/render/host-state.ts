@@ -159,6 +159,8 @@ export function renderHost(model: ClusterModel, host: HostModel, options: Render
       // bypass it, and replies that skip the director are never un-NATed. The effective value is all OR interface.
       for (const scope of ["all", "default", director.interface]) sysctls[sysctlKey("net", "ipv4", "conf", scope, "send_redirects")] = "0";
     }
+    // IPv6 NAT: replies are forwarded back through the director (IPv6 forwarding also stops it accepting router adverts).
+    if (model.services.some((s) => s.forwarding === "NAT" && s.vip.includes(":"))) sysctls["net.ipv6.conf.all.forwarding"] = "1";
 
     const confFiles: string[] = [PATHS.keepalivedConf];
     for (const group of model.groups) {
@@ -248,14 +250,19 @@ function addRealServer(
     sysctls["net.ipv4.conf.all.rp_filter"] = "0";
     sysctls["net.ipv4.conf.tunl0.rp_filter"] = "0";
   }
-  for (const vip of rs.vips) addresses.push({ interface: NAMES.vipDevice, address: `${vip}/32` });
+  // An IPv6 VIP is a /128 without duplicate address detection (it is on every real server and the master at once).
+  // No sysctl is needed for neighbour discovery: Linux answers a solicitation only for an address on the interface
+  // it arrived on (ndisc_recv_ns looks the target up strictly on that device), unlike ARP, so a VIP on lvs0 is
+  // never announced on the serving interface (proven on the lab, test/e2e/dual-stack.test.ts).
+  const bound = rs.vips.map((vip) => (vip.includes(":") ? { address: `${vip}/128`, nodad: true } : { address: `${vip}/32`, nodad: false }));
+  for (const b of bound) addresses.push({ interface: NAMES.vipDevice, address: b.address });
   files.push(
     file(
       PATHS.vipUnit,
       renderTemplate("vip.service", {
         ...head(model, rs.host),
         device: NAMES.vipDevice,
-        vips: rs.vips.map(systemd.execArgument),
+        vips: bound.map((b) => ({ address: systemd.execArgument(b.address), nodad: b.nodad })),
         vipList: systemd.text(rs.vips.join(" ")),
         tunnel: rs.tunnel,
       }),

@@ -120,6 +120,7 @@ function instanceView(group: VrrpGroupModel, director: DirectorModel): VrrpInsta
     interface: member.interface,
     vrid: group.vrid,
     vridDerived: group.vridDerived,
+    ...(group.version === 3 ? { version: 3 as const } : {}),
     priority: member.priority,
     advertInt: group.advertInt,
     nopreempt: group.nopreempt,
@@ -127,11 +128,18 @@ function instanceView(group: VrrpGroupModel, director: DirectorModel): VrrpInsta
     unicastSrc: member.address,
     unicastPeers: member.unicastPeers,
     authInclude: group.auth ? PATHS.vrrpAuth(group.name) : null,
-    vips: group.vips.map((vip) => `${vip}/32 dev ${member.interface}`),
+    vips: group.vips.map((vip) => `${vip}/${group.family === 6 ? 128 : 32} dev ${member.interface}`),
     trackScripts: group.trackScripts.map((t) => t.name),
     trackInterfaces: group.trackInterfaces.map((t) => ({ interface: t.interface, weight: t.weight })),
     notify: group.notify.map((n) => ({ state: n.state, command: hookCommand(n.hook) })),
   };
+}
+
+/** Groups naming one syncGroup, in group order; the key is left out when there are none (views stay as before). */
+function syncGroupsOf(model: ClusterModel): { syncGroups?: KeepalivedView["syncGroups"] } {
+  const byName = new Map<string, string[]>();
+  for (const g of model.groups) if (g.syncGroup !== undefined) byName.set(g.syncGroup, [...(byName.get(g.syncGroup) ?? []), g.name]);
+  return byName.size === 0 ? {} : { syncGroups: [...byName].map(([name, instances]) => ({ name, instances })) };
 }
 
 export function keepalivedView(model: ClusterModel, director: DirectorModel): KeepalivedView {
@@ -155,6 +163,7 @@ export function keepalivedView(model: ClusterModel, director: DirectorModel): Ke
     sync: model.sync ? { interface: model.sync.interface ?? director.interface, instance: model.sync.group, id: model.sync.id } : null,
     timeouts: timeouts.length > 0 ? timeouts : null,
     scripts: [...scripts.values()],
+    ...syncGroupsOf(model),
     instances: model.groups.map((g) => instanceView(g, director)),
     virtualServers: virtualServers(model),
   };

@@ -4,11 +4,11 @@
 import { keepalived as ka } from "../formats/keepalived";
 import type { CheckView, KeepalivedView, RealServerView, VirtualServerView, VrrpInstanceView, VrrpScriptView } from "./views";
 
-/** `10.0.0.1/32 dev eth0`, as the view spells a VIP entry. */
+/** `10.0.0.1/32 dev eth0` or `fd77::100/128 dev eth0`, as the view spells a VIP entry. */
 function vipEntry(entry: string): string {
-  const m = /^([^/ ]+)\/32 dev (\S+)$/.exec(entry);
+  const m = /^([^/ ]+)\/(32|128) dev (\S+)$/.exec(entry);
   if (!m) throw new Error(`pulumi-lvs: unexpected virtual_ipaddress entry ${JSON.stringify(entry)}`);
-  return `${ka.address(m[1])}/32 dev ${ka.interface(m[2])}`;
+  return `${ka.address(m[1])}/${m[2]} dev ${ka.interface(m[3])}`;
 }
 
 const instance = (v: VrrpInstanceView) => ({
@@ -75,6 +75,7 @@ export function writtenKeepalived(view: KeepalivedView) {
     routerId: ka.name(view.routerId),
     sync: view.sync && { ...view.sync, interface: ka.interface(view.sync.interface), instance: ka.name(view.sync.instance) },
     scripts: view.scripts.map(script),
+    syncGroups: (view.syncGroups ?? []).map((g) => ({ name: ka.name(g.name), instances: g.instances.map(ka.name) })),
     instances: view.instances.map(instance),
   };
 }

@@ -61,6 +61,8 @@ export interface VrrpInstanceView {
   interface: string;
   vrid: number;
   vridDerived: boolean;
+  /** `version 3` is written when set; absent (and in views stored by earlier releases) = keepalived's default, 2. */
+  version?: 3 | null;
   priority: number;
   advertInt: number;
   nopreempt: boolean;
@@ -96,6 +98,8 @@ export interface KeepalivedView {
   sync: { interface: string; instance: string; id: number } | null;
   timeouts: { name: string; seconds: number }[] | null;
   scripts: VrrpScriptView[];
+  /** vrrp_sync_group blocks (absent in views stored by earlier releases: none). */
+  syncGroups?: { name: string; instances: string[] }[];
   instances: VrrpInstanceView[];
   /** The virtual_server blocks: the same on every director of a cluster (one array, rendered once). */
   virtualServers: VirtualServerView[];

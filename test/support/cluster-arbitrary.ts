@@ -64,6 +64,9 @@ const trackScript = fc.record({
 });
 
 const group = fc.record({
+  /** The family of the VIPs the group carries (its services follow it); IPv4 groups may ask for VRRPv3. */
+  family: fc.constantFrom(4, 4, 6),
+  version3: fc.boolean(),
   explicitVrid: fc.boolean(),
   advertInt: fc.constantFrom(1, 1, 2, 3),
   preempt: fc.constantFrom("default", "nopreempt", "delay"),
@@ -84,6 +87,8 @@ export const clusterParams = fc.record({
   rsInterface: fc.boolean(),
   groups: fc.array(group, { minLength: 1, maxLength: 3 }),
   services: fc.array(service, { minLength: 1, maxLength: 5 }),
+  /** The first two groups form one vrrp_sync_group (a dual-stack pair when their families differ). */
+  syncPair: fc.boolean(),
   sync: fc.option(fc.record({ interface: fc.option(fc.constant("eth2"), { nil: undefined }), id: fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }), lastGroup: fc.boolean() }), { nil: undefined }),
   timeouts: fc.option(fc.record({ tcp: fc.integer({ min: 1, max: 7200 }), tcpfin: fc.integer({ min: 1, max: 600 }), udp: fc.integer({ min: 1, max: 600 }) }, { requiredKeys: [] }), { nil: undefined }),
   connTabBits: fc.option(fc.integer({ min: 8, max: 20 }), { nil: undefined }),
@@ -115,6 +120,8 @@ export function buildCluster(p: ClusterParams): Record<string, unknown> {
     const gap = effective.length > 1 ? effective[0] - effective[1] : 0;
     return {
       name: `VI_${gi + 1}`,
+      ...(g.family === 4 && g.version3 ? { version: 3 } : {}),
+      ...(p.syncPair && groupCount >= 2 && gi < 2 ? { syncGroup: "SG_1" } : {}),
       ...(g.explicitVrid ? { virtualRouterId: 200 + gi } : {}),
       advertInt: g.advertInt,
       ...(g.preempt === "nopreempt" ? { nopreempt: true } : g.preempt === "delay" ? { preemptDelay: 30 } : {}),
@@ -127,14 +134,18 @@ export function buildCluster(p: ClusterParams): Record<string, unknown> {
         interval: t.interval,
         ...(t.timeout !== undefined ? { timeout: t.timeout } : {}),
         // nopreempt with a non-zero weight only warns; keep the weights anyway: warnings must not break rendering.
-        weight: trackWeight(t.kind, t.margin, gap, effective[0]),
+        // keepalived ignores weighted tracking in a sync group (the rule in semantic-families.ts): FAULT there.
+        weight: p.syncPair && groupCount >= 2 && gi < 2 ? 0 : trackWeight(t.kind, t.margin, gap, effective[0]),
         fall: t.fall,
         rise: t.rise,
       })),
     };
   });
 
-  const services = p.services.map((s, i) => {
+  const services = p.services.map((s0, i) => {
+    const v6 = groups[i % groupCount].family === 6;
+    // IPv6 services: no TUN (refused for now) and no IPv4 granularity netmask.
+    const s = v6 ? { ...s0, forwarding: s0.forwarding === "TUN" ? "DR" : s0.forwarding, persistence: s0.persistence && { timeout: s0.persistence.timeout, granularity: undefined } } : s0;
     const colocated = s.colocate && s.forwarding === "DR";
     const pool = colocated ? [...rsNames, directorNames[0]] : rsNames;
     const count = Math.min(s.members, pool.length);
@@ -150,7 +161,7 @@ export function buildCluster(p: ClusterParams): Record<string, unknown> {
     const total = realServers.reduce((sum, m) => sum + m.weight, 0);
     return {
       name: `svc${i}`,
-      vip: `10.77.0.${100 + i}`,
+      vip: v6 ? `fd77::${(0x100 + i).toString(16)}` : `10.77.0.${100 + i}`,
       ...(s.fwmarkMode === 0 ? { port: s.port } : fwmark),
       protocol: s.protocol,
       scheduler: s.scheduler,
@@ -168,13 +179,16 @@ export function buildCluster(p: ClusterParams): Record<string, unknown> {
   });
 
   const memberHosts = new Set(services.flatMap((s) => s.realServers.map((m) => m.host)));
+  const dual = groups.some((g) => g.family === 6);
+  const address6 = (last: number) => (dual ? { address6: `fd77::${last.toString(16)}` } : {});
   const mac = (i: number) => `52:54:00:77:00:${(0x11 + i).toString(16)}`;
   return {
     name: "prop",
     subnet: "10.77.0.0/24",
+    ...(dual ? { subnet6: "fd77::/64" } : {}),
     hosts: [
-      ...directorNames.map((name, i) => ({ name, address: `10.77.0.${11 + i}` })),
-      ...rsNames.map((name, i) => ({ name, address: `10.77.0.${21 + i}` })),
+      ...directorNames.map((name, i) => ({ name, address: `10.77.0.${11 + i}`, ...address6(0x11 + i) })),
+      ...rsNames.map((name, i) => ({ name, address: `10.77.0.${21 + i}`, ...address6(0x21 + i) })),
     ],
     directors: directorNames.map((host, i) => ({
       host,

@@ -22,7 +22,8 @@ export interface RequestResult {
  * Every line of output is one request: the body (a host name) or `ERR:<curl exit>`.
  */
 export async function requestsFromClient(lab: LabState, url: string, n: number, maxTime = 2): Promise<RequestResult> {
-  const script = `for i in $(seq 1 ${n}); do r=$(curl -s --max-time ${maxTime} ${url}) || r="ERR:$?"; echo "\${r:-ERR:empty}"; done`;
+  // -g: an IPv6 URL's brackets are the address, not a curl glob.
+  const script = `for i in $(seq 1 ${n}); do r=$(curl -gs --max-time ${maxTime} ${url}) || r="ERR:$?"; echo "\${r:-ERR:empty}"; done`;
   const t0 = Date.now();
   const out = await must(lab, CLIENT, script);
   const seconds = (Date.now() - t0) / 1000;
@@ -65,7 +66,7 @@ export async function ipvsStats(lab: LabState, host: string, service: string): P
   const out = await must(lab, host, `sleep 2.2; ipvsadm -Ln --stats --exact ${service}`);
   const rows: IpvsRow[] = [];
   for (const line of out.split("\n")) {
-    const m = /^\s*(?:->\s+)?((?:TCP|UDP|SCTP|FWM)\s+\S+|\d+\.\d+\.\d+\.\d+:\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
+    const m = /^\s*(?:->\s+)?((?:TCP|UDP|SCTP|FWM)\s+\S+|\d+\.\d+\.\d+\.\d+:\d+|\[[0-9a-f:]+\]:\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
     if (m) rows.push({ key: m[1].replace(/\s+/, " "), conns: +m[2], inPkts: +m[3], outPkts: +m[4], inBytes: +m[5], outBytes: +m[6] });
   }
   assert.ok(rows.length > 0 && /^(TCP|UDP|SCTP|FWM) /.test(rows[0].key), `${host}: no IPVS service ${service} in:\n${out}`);
@@ -89,7 +90,7 @@ export async function ipvsDestsIfPresent(lab: LabState, host: string, service: s
   // listing then tells a missing service from a broken ipvsadm, so only a readable table without it is "absent".
   const out = await must(lab, host, `ipvsadm -Ln ${service} 2>/dev/null || { ipvsadm -Ln >/dev/null && echo ${ABSENT}; }`);
   if (out.trim() === ABSENT) return undefined;
-  return [...out.matchAll(/->\s+(\d+\.\d+\.\d+\.\d+:\d+)\s+(\w+)\s+(\d+)/g)].map((m) => ({ address: m[1], forward: m[2], weight: +m[3] }));
+  return [...out.matchAll(/->\s+(\d+\.\d+\.\d+\.\d+:\d+|\[[0-9a-f:]+\]:\d+)\s+(\w+)\s+(\d+)/g)].map((m) => ({ address: m[1], forward: m[2], weight: +m[3] }));
 }
 
 /** Real servers of one service as IPVS has them now; fails when the service is absent or cannot be read. */
@@ -113,7 +114,8 @@ export async function waitFor<T>(what: string, seconds: number, probe: () => Pro
 /** Directors holding `vip` on their cluster interface. */
 export async function vipHolders(lab: LabState, vip: string, directors = ["d1", "d2"]): Promise<string[]> {
   const out: string[] = [];
-  for (const d of directors) if ((await must(lab, d, `ip -o -4 addr show dev ${lab.hosts[d].interface}`)).includes(` ${vip}/`)) out.push(d);
+  const family = vip.includes(":") ? "-6" : "-4";
+  for (const d of directors) if ((await must(lab, d, `ip -o ${family} addr show dev ${lab.hosts[d].interface}`)).includes(` ${vip}/`)) out.push(d);
   return out;
 }
 
@@ -193,6 +195,7 @@ export async function hostSnapshot(lab: LabState, host: string): Promise<string>
       "[ -d /etc/pulumi-lvs ] && echo /etc/pulumi-lvs/",
       "sysctl -e net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce net.ipv4.conf.all.rp_filter net.ipv4.ip_forward",
       "ip -o -4 addr show | awk '{print $2, $4}'",
+      "ip -o -6 addr show scope global | awk '{print $2, $4}'",
       "ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^(lvs0|tunl0)$' || true",
       "ip -4 route show; ip rule show",
       "nft list tables 2>/dev/null || true",
@@ -212,7 +215,7 @@ export async function snapshotAll(lab: LabState, hosts: string[]): Promise<Map<s
 
 /** Traces of a pulumi-lvs deployment or a lab web app in a snapshot (see hostSnapshot). */
 export function deploymentTraces(snapshot: string): string[] {
-  return snapshot.split("\n").filter((l) => /\/etc\/|^lvs0$|pulumi_lvs|^(TCP|UDP|FWM)\s|^\s+->|^active$|\/32$/.test(l));
+  return snapshot.split("\n").filter((l) => /\/etc\/|^lvs0$|pulumi_lvs|^(TCP|UDP|FWM)\s|^\s+->|^active$|\/(32|128)$/.test(l));
 }
 
 /**

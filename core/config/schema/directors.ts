@@ -1,5 +1,5 @@
 // `directors`: the hosts that run IPVS and keepalived.
-import { ifname, ipv4, mac } from "./common";
+import { ifname, ip, mac } from "./common";
 
 export const directors = {
   type: "array",
@@ -29,8 +29,8 @@ export const directors = {
       },
       unicastPeers: {
         type: "array",
-        items: ipv4,
-        description: "VRRP unicast peers; derived from the other directors when omitted.",
+        items: ip,
+        description: "VRRP unicast peers (each group uses those of its own family); derived from the other directors when omitted.",
       },
     },
     required: ["host", "priority"],

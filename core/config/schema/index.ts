@@ -1,7 +1,7 @@
 // The one JSON Schema of the stack config value `pulumi-lvs:cluster`, one file per block; the TypeScript types are
 // derived from it.
 import type { FromSchema } from "json-schema-to-ts";
-import { cidr, name, sysctls } from "./common";
+import { name, prefix, prefix6, sysctls } from "./common";
 import { ssh } from "./ssh";
 import { hosts } from "./hosts";
 import { directors } from "./directors";
@@ -21,8 +21,12 @@ export const clusterSchema = {
   properties: {
     name: { ...name, description: "Cluster name; seeds derived VRRP router ids and names managed objects." },
     subnet: {
-      ...cidr,
-      description: "The L2 segment (CIDR) shared by directors and DR/TUN real servers; used to check DR reachability.",
+      ...prefix,
+      description: "The L2 segment (CIDR, IPv4 or IPv6) shared by directors and DR/TUN real servers; used to check DR reachability.",
+    },
+    subnet6: {
+      ...prefix6,
+      description: "The same segment's IPv6 prefix on a dual-stack cluster (hosts' `address6`), e.g. fd77::/64.",
     },
     ssh,
     hosts,

@@ -1,5 +1,5 @@
 // `services`: the virtual services (keepalived virtual_server) and their members.
-import { ipv4, name, port } from "./common";
+import { ip, ipv4, name, port } from "./common";
 import { healthCheck } from "./health-check";
 import { hook } from "./hooks";
 
@@ -22,7 +22,11 @@ export const services = {
     type: "object",
     properties: {
       name: { ...name, description: "Service name (used in comments and managed object names)." },
-      vip: { ...ipv4, description: "Virtual IP clients connect to." },
+      vip: {
+        ...ip,
+        description:
+          "Virtual IP clients connect to, IPv4 or IPv6. The service is of its VIP's family: its members are reached at their address of that family, and its VRRP group carries only that family.",
+      },
       port: { ...port, description: "Virtual port (omit only for fwmark services)." },
       protocol: { type: "string", enum: ["TCP", "UDP", "SCTP"], default: "TCP", description: "Transport protocol." },
       ports: {
@@ -64,9 +68,9 @@ export const services = {
       quorumDown: { ...hook, description: `quorum_down: run when the live weight falls below the quorum. ${hook.description}` },
       groupVips: {
         type: "array",
-        items: ipv4,
+        items: ip,
         description:
-          "More VIPs served on `port` by the same real servers and health checks: the service becomes a keepalived virtual_server_group. Each VIP is carried by the service's VRRP group and bound on DR/TUN real servers.",
+          "More VIPs (of the `vip`'s family) served on `port` by the same real servers and health checks: the service becomes a keepalived virtual_server_group. Each VIP is carried by the service's VRRP group and bound on DR/TUN real servers.",
       },
       sorryServer: {
         type: "object",

@@ -67,6 +67,16 @@ export const vrrp = {
         description: "VRID, unique per segment; derived from the cluster and group names when omitted.",
       },
       interface: { ...ifname, description: "Interface for this group; defaults to each director's interface." },
+      version: {
+        type: "integer",
+        enum: [2, 3],
+        description: "VRRP version: 2 (keepalived's default) or 3 (RFC 5798). A group carrying IPv6 VIPs runs VRRPv3 (the default for it; 2 is refused).",
+      },
+      syncGroup: {
+        ...name,
+        description:
+          "Groups naming the same syncGroup form one keepalived vrrp_sync_group and change state together: put the IPv4 and the IPv6 group of a dual-stack service in one, so both VIPs move together.",
+      },
       advertInt: {
         type: "integer",
         minimum: 1,

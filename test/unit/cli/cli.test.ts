@@ -65,7 +65,7 @@ test("validate reports every schema error by config key, exit 1", async () => {
   const r = await run("validate", stackFile(c));
   assert.equal(r.code, 1);
   for (const key of [
-    "pulumi-lvs:cluster.hosts[1].address: must be a valid ipv4 address",
+    "pulumi-lvs:cluster.hosts[1].address: must be a valid IPv4 or IPv6 address",
     "pulumi-lvs:cluster.directors[0].priority:",
     "pulumi-lvs:cluster.services[0].scheduler: must be one of: rr,",
     "pulumi-lvs:cluster.services[0].colour: is not a known setting",

@@ -27,9 +27,9 @@ const cases: RuleCase[] = [
   { name: "forwarding enum", bad: (c) => (c.services[0].forwarding = "dr"), key: `${K}.services[0].forwarding`, message: /^must be one of: DR, NAT, TUN, FULLNAT$/, good: (c) => (c.services[0].forwarding = "DR") },
   { name: "protocol enum", bad: (c) => (c.services[0].protocol = "ICMP"), key: `${K}.services[0].protocol`, message: /one of: TCP, UDP, SCTP/, good: (c) => (c.services[0].protocol = "UDP") },
   { name: "director state enum", bad: (c) => (c.directors[0].state = "master"), key: `${K}.directors[0].state`, message: /one of: BACKUP, MASTER/, good: (c) => (c.directors[0].state = "MASTER") },
-  { name: "host address out of range", bad: (c) => (c.hosts[0].address = "10.77.0.256"), key: `${K}.hosts[0].address`, message: /must be a valid ipv4 address/, good: (c) => (c.hosts[0].address = "10.77.0.254") },
-  { name: "VIP is a name", bad: (c) => (c.services[0].vip = "vip.example"), key: `${K}.services[0].vip`, message: /valid ipv4/, good: (c) => (c.services[0].vip = "10.77.0.200") },
-  { name: "unicast peer not an address", bad: (c) => (c.directors[0].unicastPeers = ["10.77.0"]), key: `${K}.directors[0].unicastPeers[0]`, message: /valid ipv4/, good: (c) => (c.directors[0].unicastPeers = ["10.77.0.12"]) },
+  { name: "host address out of range", bad: (c) => (c.hosts[0].address = "10.77.0.256"), key: `${K}.hosts[0].address`, message: /must be a valid IPv4 or IPv6 address/, good: (c) => (c.hosts[0].address = "10.77.0.254") },
+  { name: "VIP is a name", bad: (c) => (c.services[0].vip = "vip.example"), key: `${K}.services[0].vip`, message: /valid IPv4 or IPv6/, good: (c) => (c.services[0].vip = "10.77.0.200") },
+  { name: "unicast peer not an address", bad: (c) => (c.directors[0].unicastPeers = ["10.77.0"]), key: `${K}.directors[0].unicastPeers[0]`, message: /valid IPv4 or IPv6/, good: (c) => (c.directors[0].unicastPeers = ["10.77.0.12"]) },
   { name: "MAC too short", bad: (c) => (c.directors[0].mac = "52:54:00:12:34"), key: `${K}.directors[0].mac`, message: /MAC address like 52:54:00:12:34:56/, good: (c) => (c.directors[0].mac = "52:54:00:12:34:56") },
   { name: "MAC with dashes", bad: (c) => (c.directors[1].mac = "52-54-00-12-34-56"), key: `${K}.directors[1].mac`, message: /MAC address/, good: (c) => (c.directors[1].mac = "52:54:00:AB:cd:56") },
   { name: "host key fingerprint without SHA256:", bad: (c) => (c.hosts[0].hostKey = "A".repeat(43)), key: `${K}.hosts[0].hostKey`, message: /fingerprint like SHA256:.*ssh-keygen -lf/, good: (c) => (c.hosts[0].hostKey = FP) },
@@ -98,7 +98,7 @@ test("ConfigError lists every error, each as key: message", () => {
       assert.match(e.message, /\(4 errors\)/);
       assert.match(e.message, /^pulumi-lvs:cluster\.vrrp\[0\]\.virtualRouterId: must be <= 255$/m);
       assert.match(e.message, /^pulumi-lvs:cluster\.services\[0\]\.scheduler: must be one of: /m);
-      assert.match(e.message, /^pulumi-lvs:cluster\.hosts\[1\]\.address: must be a valid ipv4 address$/m);
+      assert.match(e.message, /^pulumi-lvs:cluster\.hosts\[1\]\.address: must be a valid IPv4 or IPv6 address$/m);
       assert.match(e.message, /^pulumi-lvs:cluster\.directors\[1\]\.interface: /m);
       assert.equal(e.issues.length, 4);
       return true;

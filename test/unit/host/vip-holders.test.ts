@@ -43,6 +43,6 @@ for (const c of loadFixtures<HoldersCase>("vip-holders")) {
 }
 
 test("vip holders: the script only lists addresses", () => {
-  assert.match(vipHolderScript, /^\{ ip -o -4 addr show ; \} 2>\/dev\/null <\/dev\/null$/m);
+  assert.match(vipHolderScript, /^\{ ip -o addr show scope global ; \} 2>\/dev\/null <\/dev\/null$/m);
   assert.equal(vipHolderScript.split("\n").filter((l) => l && !l.startsWith("echo")).length, 1);
 });

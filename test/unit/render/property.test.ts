@@ -32,6 +32,8 @@ test("random valid clusters: the real keepalived --config-test accepts every dir
   let clusters = 0;
   let checked = 0;
   let withScripts = 0;
+  let withIpv6 = 0;
+  let withSyncGroup = 0;
   fc.assert(
     fc.property(validClusterCandidate, (raw) => {
       const result = validateCluster(raw);
@@ -43,12 +45,17 @@ test("random valid clusters: the real keepalived --config-test accepts every dir
         checked++;
         const conf = h.files.find((f) => f.path === "/etc/keepalived/keepalived.conf")!.content;
         if (/^\s*(script|misc_path) /m.test(conf)) withScripts++;
+        if (/^\s*fd77::[0-9a-f]+\/128 dev /m.test(conf)) withIpv6++;
+        if (/^vrrp_sync_group /m.test(conf)) withSyncGroup++;
         assert.ok(verdict.ok, `keepalived rejected ${h.host}'s config (exit ${verdict.exitCode}):\n${verdict.stderr}\n${conf}`);
       }
     }),
     { numRuns, seed },
   );
   console.log(`property: ${clusters} valid clusters, ${checked} director configs accepted by keepalived --config-test (${withScripts} with scripts, tested whole)`);
+  console.log(`property: ${withIpv6} with IPv6 VIPs, ${withSyncGroup} with a vrrp_sync_group`);
+  assert.ok(withIpv6 >= checked * 0.25, `only ${withIpv6} of ${checked} configs carry IPv6 VIPs: the generator no longer exercises them`);
+  assert.ok(withSyncGroup >= checked * 0.1, `only ${withSyncGroup} of ${checked} configs carry a sync group`);
   assert.ok(withScripts >= checked * 0.25, `only ${withScripts} of ${checked} configs carry scripts: the generator no longer exercises them`);
   assert.ok(clusters >= numRuns * 0.95, `only ${clusters} of ${numRuns} runs had a valid cluster`);
   assert.ok(checked >= clusters, "every cluster has at least one director");
