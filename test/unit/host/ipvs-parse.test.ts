@@ -31,12 +31,12 @@ const cases: { name: string; stdout: string; want: unknown }[] = [
     want: { loaded: true, services: [svc("TCP", "10.0.0.1:80", "rr", "", [rs("10.0.0.2", 80, "Route", -1)])] },
   },
   {
-    name: "IPv6 endpoints keep their brackets; hex forms only when both parts are hex of the right width",
+    name: "IPv6 services keep their brackets, members read as canonical addresses; hex forms only when both parts are hex of the right width",
     stdout: `${HEAD}TCP  [2001:db8::1]:80 rr\n  -> [2001:db8::2]:80 Route 1 0 0\nTCP  0A000001:0050 rr\n  -> 0A000002:50 Route 1 0 0\n  -> 0a0000ff:01bb Route 1 0 0\nFWM  0000000A rr\nFWM  12 rr\nTCP  nonsense rr\n`,
     want: {
       loaded: true,
       services: [
-        svc("TCP", "[2001:db8::1]:80", "rr", "", [rs("[2001:db8::2]", 80)]),
+        svc("TCP", "[2001:db8::1]:80", "rr", "", [rs("2001:db8::2", 80)]),
         svc("TCP", "10.0.0.1:80", "rr", "", [rs("0A000002", 50), rs("10.0.0.255", 443)]),
         svc("FWM", "10", "rr"),
         svc("FWM", "12", "rr"),

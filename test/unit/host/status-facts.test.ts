@@ -82,7 +82,7 @@ for (const c of cases) {
 
 test("status facts: the commands are the facts' own, read-only (the real server's interface from the route toward the director)", () => {
   const script = statusFactsScript(realServer);
-  assert.match(script, /^\{ ip -o -4 addr show dev lvs0 ; \} 2>\/dev\/null <\/dev\/null$/m);
+  assert.match(script, /^\{ ip -o addr show dev lvs0 scope global ; \} 2>\/dev\/null <\/dev\/null$/m);
   assert.match(script, /ip -o route get 10\.77\.0\.11 /);
   assert.match(statusFactsScript(director), /systemctl show --property=Id,LoadState,ActiveState,UnitFileState,MainPID keepalived\.service ;/);
   assert.match(statusFactsScript(colocated), /dev=eth0; /, "a configured interface is used as given");
