@@ -1,3 +1,5 @@
+// PENDING (not in npm test yet): its first lab run passed 3 of 4 cases in 550 s, over #12's 6-minute CI budget; it
+// joins test/e2e once it passes on the lab and shares its provisioning with dr.test. Run it: npm run test:e2e:pending.
 // Scenario: dual-stack LVS-DR, provisioned once. One web service on an IPv4 and an IPv6 VIP (each family its own
 // VRRP group, VRRPv3 for IPv6, both in one sync group), three real servers with the IPv6 VIP on lvs0 (/128, nodad).
 // Cases: requests to the IPv6 VIP split across the real servers with replies straight from them; both VIPs answer;
