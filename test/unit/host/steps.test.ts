@@ -72,20 +72,24 @@ const examples = fs
   .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
   .filter((x): x is string => x !== undefined);
 
+/** Every rendered host of every example, as its example and desired state. */
+function exampleHosts(): { example: string; host: string; state: HostState }[] {
+  const { parseStackFile } = require("../../../core/config/stack-file") as typeof import("../../../core/config/stack-file");
+  const { renderFromConfig } = require("../../../core") as typeof import("../../../core");
+  return examples.flatMap((example) => {
+    const raw = parseStackFile(fs.readFileSync(path.join(root, "examples", `Pulumi.${example}.yaml`), "utf8")).cluster;
+    return renderFromConfig(raw).hosts.map((h) => ({ example, host: h.host, state: stateOf({ example, host: h.host }) }));
+  });
+}
+
 test("planHost: every host of every example, fully converged, needs zero commands", () => {
   let hosts = 0;
-  for (const example of examples) {
-    const { parseStackFile } = require("../../../core/config/stack-file") as typeof import("../../../core/config/stack-file");
-    const { renderFromConfig } = require("../../../core") as typeof import("../../../core");
-    const raw = parseStackFile(fs.readFileSync(path.join(root, "examples", `Pulumi.${example}.yaml`), "utf8")).cluster;
-    for (const h of renderFromConfig(raw).hosts) {
-      const state = stateOf({ example, host: h.host });
-      const plan = planHost(state, factsOf(state, { base: "converged" }));
-      assert.deepEqual(plan.commands, [], `${example} ${h.host}`);
-      assert.deepEqual(plan.changes, [], `${example} ${h.host}`);
-      assert.equal(applyScript(plan), "set -e\n", `${example} ${h.host}`);
-      hosts++;
-    }
+  for (const { example, state, host } of exampleHosts()) {
+    const plan = planHost(state, factsOf(state, { base: "converged" }));
+    assert.deepEqual(plan.commands, [], `${example} ${host}`);
+    assert.deepEqual(plan.changes, [], `${example} ${host}`);
+    assert.equal(applyScript(plan), "set -e\n", `${example} ${host}`);
+    hosts++;
   }
   assert.ok(hosts >= 10, `only ${hosts} hosts rendered`);
 });
@@ -108,28 +112,22 @@ const TRAFFIC = [String.raw`systemctl `, String.raw`sysctl -`, String.raw`mv `, 
 
 test("planPrepare: every host of every example, from fresh: only packages, users, modules and staged, validated files; nothing that changes traffic", () => {
   let hosts = 0;
-  for (const example of examples) {
-    const { parseStackFile } = require("../../../core/config/stack-file") as typeof import("../../../core/config/stack-file");
-    const { renderFromConfig } = require("../../../core") as typeof import("../../../core");
-    const raw = parseStackFile(fs.readFileSync(path.join(root, "examples", `Pulumi.${example}.yaml`), "utf8")).cluster;
-    for (const h of renderFromConfig(raw).hosts) {
-      const state = stateOf({ example, host: h.host });
-      if (state.files.some((f) => f.pending.length > 0)) continue; // needs a discovered value first
-      const plan = planPrepare(state, factsOf(state, { base: "fresh" }));
-      const installs = plan.steps.find((x) => x.name === "packages")!.result.commands;
-      for (const c of plan.commands.filter((x) => !installs.includes(x))) for (const re of TRAFFIC) assert.doesNotMatch(c, re, `${example} ${h.host}: the prepare runs ${c}`);
-      // Every file is staged beside its target and nothing writes the target itself.
-      const written = plan.commands.flatMap((c) => [...c.matchAll(/> (\/\S+)\)/g)].map((m) => m[1]));
-      for (const f of state.files) assert.ok(written.includes(`${f.path}.pulumi-lvs-staged`), `${example} ${h.host}: ${f.path} staged`);
-      for (const w of written) assert.match(w, /\.pulumi-lvs-(staged|check)(\.noscripts)?$/, `${example} ${h.host}: ${w} is not a staged copy`);
-      if (state.files.some((f) => f.path === "/etc/keepalived/keepalived.conf")) assert.ok(plan.commands.some((c) => /keepalived --config-test/.test(c)), `${example} ${h.host}: the staged config is validated`);
-      // The commit after it finds every file staged: it moves them, and validates nothing again.
-      const staged = factsOf(state, { base: "fresh", files: Object.fromEntries(state.files.map((f) => [`${f.path}.pulumi-lvs-staged`, "desired"])) });
-      const commit = ensureFiles(state, staged);
-      assert.deepEqual(commit.commands, state.files.map((f) => `mv -f ${f.path}.pulumi-lvs-staged ${f.path}`), `${example} ${h.host}`);
-      assert.deepEqual(planPrepare(state, { ...staged, packages: [...state.packages], modules: [...state.modules], scriptUser: state.users.length > 0 }).commands, [], `${example} ${h.host}: prepared twice does nothing twice`);
-      hosts++;
-    }
+  for (const { example, state, host } of exampleHosts()) {
+    if (state.files.some((f) => f.pending.length > 0)) continue; // needs a discovered value first
+    const plan = planPrepare(state, factsOf(state, { base: "fresh" }));
+    const installs = plan.steps.find((x) => x.name === "packages")!.result.commands;
+    for (const c of plan.commands.filter((x) => !installs.includes(x))) for (const re of TRAFFIC) assert.doesNotMatch(c, re, `${example} ${host}: the prepare runs ${c}`);
+    // Every file is staged beside its target and nothing writes the target itself.
+    const written = plan.commands.flatMap((c) => [...c.matchAll(/> (\/\S+)\)/g)].map((m) => m[1]));
+    for (const f of state.files) assert.ok(written.includes(`${f.path}.pulumi-lvs-staged`), `${example} ${host}: ${f.path} staged`);
+    for (const w of written) assert.match(w, /\.pulumi-lvs-(staged|check)(\.noscripts)?$/, `${example} ${host}: ${w} is not a staged copy`);
+    if (state.files.some((f) => f.path === "/etc/keepalived/keepalived.conf")) assert.ok(plan.commands.some((c) => /keepalived --config-test/.test(c)), `${example} ${host}: the staged config is validated`);
+    // The commit after it finds every file staged: it moves them, and validates nothing again.
+    const staged = factsOf(state, { base: "fresh", files: Object.fromEntries(state.files.map((f) => [`${f.path}.pulumi-lvs-staged`, "desired"])) });
+    const commit = ensureFiles(state, staged);
+    assert.deepEqual(commit.commands, state.files.map((f) => `mv -f ${f.path}.pulumi-lvs-staged ${f.path}`), `${example} ${host}`);
+    assert.deepEqual(planPrepare(state, { ...staged, packages: [...state.packages], modules: [...state.modules], scriptUser: state.users.length > 0 }).commands, [], `${example} ${host}: prepared twice does nothing twice`);
+    hosts++;
   }
   assert.ok(hosts >= 10, `only ${hosts} hosts prepared`);
 });
