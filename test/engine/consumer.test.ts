@@ -196,7 +196,7 @@ describe("pulumi-lvs as a library: packed, installed elsewhere, compiled strict,
       infra("up", { ...Object.fromEntries(HOSTS.map((h) => [h, lab.hosts[h].address])), d2: "10.77.0.300" });
       const refused = driveRaw(consumerRequest("preview"));
       assert.notEqual(refused.code, 0, `a preview with d2 at 10.77.0.300 succeeded:\n${refused.out}`);
-      assert.match(refused.out, /pulumi-lvs:cluster\.hosts\[1\]\.address: must be a valid ipv4 address/);
+      assert.match(refused.out, /pulumi-lvs:cluster\.hosts\[1\]\.address: must be a valid IPv4 or IPv6 address/);
       log(`an invalid address from the infra stack is refused by its key (preview exit ${refused.code} in ${secs(refused.ms)})`);
 
       const i = infra("up");
