@@ -2,11 +2,37 @@
 // (RFC 5952: lower case, zeros compressed), and prefix membership for both families.
 export type Family = 4 | 6;
 
-const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
+/** Dotted quad, four decimal octets 0..255 without leading zeros (a scan: a render tests one address thousands of times). */
 export function isIpv4(value: string): boolean {
-  const parts = value.split(".");
-  return parts.length === 4 && parts.every((p) => OCTET.test(p));
+  let dots = 0;
+  let digits = 0;
+  let octet = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return false;
+      digits = 0;
+      octet = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return false;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return false;
+    } else return false;
+  }
+  return dots === 3 && digits > 0;
+}
+
+/** Pure string functions asked about the same few thousand addresses over and over remember their answers. */
+function remembered<T>(fn: (value: string) => T): (value: string) => T {
+  const known = new Map<string, T>();
+  return (value) => {
+    let found = known.get(value);
+    if (found === undefined && !known.has(value)) {
+      if (known.size >= 100_000) known.clear();
+      known.set(value, (found = fn(value)));
+    }
+    return found as T;
+  };
 }
 
 /** An IPv6 address as a 128-bit number; undefined when it does not parse (zone ids `%eth0` are not addresses here). */
@@ -37,9 +63,7 @@ export function isIpv6(value: string): boolean {
   return parseIpv6(value) !== undefined;
 }
 
-export function familyOf(value: string): Family | undefined {
-  return isIpv4(value) ? 4 : isIpv6(value) ? 6 : undefined;
-}
+export const familyOf: (value: string) => Family | undefined = remembered((value) => (isIpv4(value) ? 4 : isIpv6(value) ? 6 : undefined));
 
 /** RFC 5952 text of a 128-bit number: the longest run (≥ 2) of zero groups compressed, the first such run on a tie. */
 export function formatIpv6(n: bigint): string {
@@ -61,10 +85,10 @@ export function formatIpv6(n: bigint): string {
 }
 
 /** One spelling per address: IPv6 in its canonical form (what `ip` and `ipvsadm` print), IPv4 as given. */
-export function canonicalIp(value: string): string {
+export const canonicalIp: (value: string) => string = remembered((value) => {
   const n = isIpv4(value) ? undefined : parseIpv6(value);
   return n === undefined ? value : formatIpv6(n);
-}
+});
 
 /** An IPv6 prefix `ADDRESS/LEN` (0..128); undefined when it does not parse. */
 export function parseCidr6(cidr: string): { network: bigint; prefix: number } | undefined {

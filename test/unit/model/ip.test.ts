@@ -1,7 +1,7 @@
 // IPv6 parsing, canonical text (RFC 5952) and prefix membership.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { canonicalIp, familyOf, inCidr6, parseCidr6, parseIpv6, specialRange6 } from "../../../core/model/ip";
+import { canonicalIp, familyOf, isIpv4, inCidr6, parseCidr6, parseIpv6, specialRange6 } from "../../../core/model/ip";
 import { inCidr, sameNetwork } from "../../../core/model/cidr";
 
 test("ip: IPv6 spellings parse to one canonical text", () => {
@@ -25,6 +25,18 @@ test("ip: malformed IPv6 is refused, IPv4 is told apart", () => {
   assert.equal(familyOf("10.0.0.1"), 4);
   assert.equal(familyOf("fd77::1"), 6);
   assert.equal(familyOf("10.0.0"), undefined);
+});
+
+test("ip: dotted quads, the octet rules at their edges", () => {
+  for (const good of ["0.0.0.0", "10.0.0.1", "255.255.255.255", "1.22.199.250", "9.99.100.249"]) assert.equal(isIpv4(good), true, good);
+  const bad = ["", "10.0.0", "10.0.0.1.2", "10.0.0.", ".10.0.0", "10..0.1", "256.0.0.1", "10.0.0.260", "01.0.0.1", "10.00.0.1",
+    "1000.0.0.1", "10.0.0.1 ", " 10.0.0.1", "10.0.0.a", "10.0.0.-1", "fd77::1", "10.0.0.1/32"];
+  for (const b of bad) assert.equal(isIpv4(b), false, b);
+  // Remembered answers stay the answers: asked twice, the same.
+  for (const b of bad) assert.equal(familyOf(b) === 4, false, b);
+  assert.equal(familyOf("10.0.0.1"), 4);
+  assert.equal(canonicalIp("FD77::0100"), "fd77::100");
+  assert.equal(canonicalIp("FD77::0100"), "fd77::100");
 });
 
 test("ip: prefixes and membership, both families", () => {
