@@ -172,6 +172,18 @@ export function hostOrchestrator(connect: Connect, sleep = (ms: number) => new P
     return { ...next, baseline, lastChanges: [...changes, ...result.changes, ...down.changes], drift: [] };
   }
 
+  /** One connection to the host, the facts of what `d` manages read in one batch, handed on with the state. */
+  const withFacts = <T>(
+    d: Parameters<typeof joinFiles>[0] & Pick<HostDeployment, "host" | "target">,
+    phase: Parameters<typeof inPhase>[1],
+    use: (state: HostState, facts: Awaited<ReturnType<typeof gatherFacts>>, transport: Transport) => Promise<T>,
+  ): Promise<T> =>
+    inPhase(d.host, phase, async () => {
+      const state = joinFiles(d);
+      const transport = await connect(d.host, d.target);
+      return use(state, await gatherFacts(transport, state), transport);
+    });
+
   return {
     async prepare(next, before) {
       const state = joinFiles(next);
@@ -184,25 +196,12 @@ export function hostOrchestrator(connect: Connect, sleep = (ms: number) => new P
       });
     },
     unprepare: (prepared) =>
-      inPhase(prepared.host, "teardown", async () => {
-        const state = joinFiles(prepared);
-        const transport = await connect(prepared.host, prepared.target);
-        const plan = planPrepareTeardown(state, await gatherFacts(transport, state), prepared.baseline);
-        await run(transport, prepared.host, "undoing the prepare", plan.commands);
-      }),
+      withFacts(prepared, "teardown", (state, facts, transport) =>
+        run(transport, prepared.host, "undoing the prepare", planPrepareTeardown(state, facts, prepared.baseline).commands),
+      ),
     apply: (next, previous, prepared) => inPhase(next.host, "commit", () => (previous ? update(next, previous, prepared) : create(next, prepared))),
-    drift: (deployed) =>
-      inPhase(deployed.host, "read", async () => {
-        const state = joinFiles(deployed);
-        const transport = await connect(deployed.host, deployed.target);
-        return planHost(state, await gatherFacts(transport, state)).changes;
-      }),
+    drift: (deployed) => withFacts(deployed, "read", async (state, facts) => planHost(state, facts).changes),
     remove: (deployed) =>
-      inPhase(deployed.host, "teardown", async () => {
-        const state = joinFiles(deployed);
-        const transport = await connect(deployed.host, deployed.target);
-        const plan = planTeardown(state, await gatherFacts(transport, state), deployed.baseline);
-        await run(transport, deployed.host, "teardown", plan.commands);
-      }),
+      withFacts(deployed, "teardown", (state, facts, transport) => run(transport, deployed.host, "teardown", planTeardown(state, facts, deployed.baseline).commands)),
   };
 }
